@@ -1,0 +1,2 @@
+// Grounded answers with citations, built on CorbiKnowledge.
+enum CorbiAssistantModule {}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import CorbiCore
+import Foundation
+
+/// `corbi contacts`: the people the organization talks to.
+public struct ContactsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "contacts", abstract: "Add, find, change, import and export contacts.",
+        subcommands: [List.self, Show.self, Add.self, Update.self, Delete.self, Import.self, Export.self],
+        defaultSubcommand: List.self)
+
+    public init() {}
+
+    /// The fields shared by add and update.
+    struct Fields: ParsableArguments {
+        @Option(help: "Full name.") var name: String?
+        @Option(help: "Email address (blank clears it).") var email: String?
+        @Option(help: "WhatsApp phone number; national numbers use the organization's calling code.") var phone: String?
+        @Option(help: "Telegram chat id (a whole number).") var telegram: String?
+        @Option(help: "Instagram scoped id.") var instagram: String?
+        @Option(help: "Tag; repeat for several (on update, replaces all tags).") var tag: [String] = []
+        @Option(help: "active, blocked, unsubscribed or bounced.") var status: String?
+        @Option(help: "Free-form notes.") var notes: String?
+
+        var input: ContactInput {
+            ContactInput(
+                fullName: name, email: email, phone: phone, telegram: telegram, instagram: instagram, status: status,
+                tags: tag.isEmpty ? nil : tag, notes: notes)
+        }
+    }
+
+    static func describe(_ c: Contact) -> String {
+        var lines = ["#\(c.id!) \(c.fullName)"]
+        if let v = c.email { lines.append("  email:     \(v)") }
+        if let v = c.phoneWhatsapp { lines.append("  whatsapp:  \(v)") }
+        if let v = c.telegramChatId { lines.append("  telegram:  \(v)") }
+        if let v = c.instagramScopedId { lines.append("  instagram: \(v)") }
+        lines.append("  status:    \(c.status.rawValue)")
+        if !c.tags.isEmpty { lines.append("  tags:      \(c.tags.joined(separator: ", "))") }
+        if let v = c.notes { lines.append("  notes:     \(v)") }
+        return lines.joined(separator: "\n")
+    }
+
+    struct List: CorbiCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Contacts whose name, email, phone, ids or tags contain every word of QUERY.")
+        @Argument(help: "Words to look for (case and accents ignored).") var query: [String] = []
+        @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
+        @Flag(help: "Show every match.") var all = false
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+            let actor = try session.actor()
+            let effectiveLimit = all ? nil : (limit ?? (globals.json ? nil : 50))
+            let q = query.joined(separator: " ")
+            let page = try session.database().contacts(actor, matching: q, limit: effectiveLimit)
+            var table = TextTable(["ID", "NAME", "EMAIL", "WHATSAPP", "STATUS", "TAGS"])
+            for c in page.contacts {
+                table.add([String(c.id!), c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.status.rawValue, c.tags.joined(separator: ",")])
+            }
+            var text = page.contacts.isEmpty ? (q.isEmpty ? "No contacts yet." : "No contact matches '\(q)'.") : table.render()
+            if page.total > page.contacts.count {
+                text += "\n... \(page.total - page.contacts.count) more of \(page.total) (use --limit N or --all)"
+            }
+            struct JSON: Encodable {
+                var contacts: [ContactJSON]
+                var total: Int
+            }
+            return CommandOutput(text: text, json: JSON(contacts: page.contacts.map(ContactJSON.init), total: page.total))
+        }
+    }
+
+    struct Show: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "One contact, by id, email, phone or part of the name.")
+        @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let c = try session.database().contact(try session.actor(), ref: ref)
+            return CommandOutput(text: ContactsCommand.describe(c), json: ContactJSON(c))
+        }
+    }
+
+    struct Add: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a contact.")
+        @OptionGroup var fields: Fields
+        @OptionGroup var globals: GlobalOptions
+
+        func validate() throws {
+            guard fields.name != nil else { throw ValidationError("Missing expected argument '--name <name>'") }
+        }
+
+        func execute(in session: Session) throws -> CommandOutput {
+            var input = fields.input
+            if input.status == nil { input.status = "active" }
+            let c = try session.database().addContact(try session.actor(), input)
+            return CommandOutput(text: "Added " + ContactsCommand.describe(c), json: ContactJSON(c))
+        }
+    }
+
+    struct Update: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a contact; blank values clear a field.")
+        @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
+        @OptionGroup var fields: Fields
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let c = try session.database().updateContact(try session.actor(), ref: ref, fields.input)
+            return CommandOutput(text: "Updated " + ContactsCommand.describe(c), json: ContactJSON(c))
+        }
+    }
+
+    struct Delete: CorbiCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a contact with its outbound messages and bookings.")
+        @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let c = try session.database().deleteContact(try session.actor(), ref: ref)
+            return CommandOutput(text: "Deleted \(c.label).", json: ContactJSON(c))
+        }
+    }
+
+    struct Import: CorbiCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import contacts from CSV (full_name,email,phone_whatsapp,telegram_chat_id,instagram_scoped_id,status,tags,notes).",
+            discussion: "All or nothing unless --skip-invalid. A row whose email, phone or id matches a contact updates it; blank cells leave fields as they are.")
+        @Argument(help: "The CSV file ('-' for stdin).") var file: String
+        @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let text: String
+            if file == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CorbiError.notFound("Cannot read \(file): no such file.")
+                }
+                guard let decoded = String(data: data, encoding: .utf8) else {
+                    throw CorbiError.invalid("\(file) is not UTF-8 text.")
+                }
+                text = decoded
+            }
+            let r = try session.database().importContacts(try session.actor(), csv: text, skipInvalid: skipInvalid)
+            struct JSON: Encodable {
+                var created: Int
+                var updated: Int
+                var unchanged: Int
+                var skipped: [String]
+            }
+            let summary = "Imported: \(r.created) created, \(r.updated) updated, \(r.unchanged) unchanged, \(r.skipped.count) skipped."
+            return CommandOutput(
+                text: summary, json: JSON(created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped),
+                notes: r.skipped.map { "skipped " + $0 })
+        }
+    }
+
+    struct Export: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "Export every contact as CSV or JSON (re-importable).")
+        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of stdout.") var output: String?
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let format = format.lowercased()
+            guard format == "csv" || format == "json" else {
+                throw CorbiError.invalid("Unknown format '\(self.format)': use csv or json.")
+            }
+            let contacts = try session.database().allContacts(try session.actor())
+            struct JSON: Encodable { var contacts: [ContactJSON] }
+            let json = JSON(contacts: contacts.map(ContactJSON.init))
+            let body = format == "csv" || !globals.json && format == "csv" ? ContactCSV.write(contacts) : JSONOutput.encode(json)
+            if let output {
+                do {
+                    try Data((format == "csv" ? body : body + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw CorbiError.permission("Cannot write \(output): \(error.localizedDescription)")
+                }
+                return CommandOutput(text: "Exported \(contacts.count) contacts to \(output).", json: MessageJSON(message: "Exported \(contacts.count) contacts to \(output)."))
+            }
+            return CommandOutput(text: body, json: json)
+        }
+    }
+}

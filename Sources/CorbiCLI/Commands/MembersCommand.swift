@@ -1,0 +1,62 @@
+import ArgumentParser
+import CorbiCore
+
+/// `corbi members`: who belongs to the organization, with which role.
+public struct MembersCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "members", abstract: "Add, list and remove members (admins manage).",
+        subcommands: [List.self, Add.self, Remove.self], defaultSubcommand: List.self)
+
+    public init() {}
+
+    struct MemberJSON: Encodable {
+        var userId: Int64
+        var email: String
+        var name: String?
+        var role: String
+        init(_ m: Member) {
+            userId = m.userId
+            email = m.email
+            name = m.name
+            role = m.role.rawValue
+        }
+    }
+
+    struct List: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "The organization's members.")
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let members = try session.database().members(try session.actor())
+            var table = TextTable(["EMAIL", "NAME", "ROLE"])
+            for m in members { table.add([m.email, m.name ?? "", m.role.rawValue]) }
+            struct JSON: Encodable { var members: [MemberJSON] }
+            return CommandOutput(text: table.render(), json: JSON(members: members.map(MemberJSON.init)))
+        }
+    }
+
+    struct Add: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a member, or change a member's role.")
+        @Argument(help: "The member's email.") var email: String
+        @Option(help: "admin, staff or viewer.") var role: String
+        @Option(help: "The member's name.") var name: String?
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let role = try Role.parse(role)
+            let member = try session.database().addMember(try session.actor(), email: email, role: role, name: name)
+            return CommandOutput(text: "\(member.email) is now \(member.role.rawValue).", json: MemberJSON(member))
+        }
+    }
+
+    struct Remove: CorbiCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a member from the organization.")
+        @Argument(help: "The member's email.") var email: String
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let member = try session.database().removeMember(try session.actor(), email: email)
+            return CommandOutput(text: "Removed \(member.email).", json: MemberJSON(member))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+
+/// Whether a contact may be messaged.
+public enum ContactStatus: String, Codable, Sendable, CaseIterable {
+    case active, blocked, unsubscribed, bounced
+
+    /// Parses a status given by a user (65 if unknown).
+    public static func parse(_ text: String) throws -> ContactStatus {
+        guard let status = ContactStatus(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw CorbiError.invalid("Unknown status '\(text)': use active, blocked, unsubscribed or bounced.")
+        }
+        return status
+    }
+}
+
+/// A person the organization talks to, with one identifier per channel.
+public struct Contact: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "contact"
+    public var id: Int64?
+    public var organizationId: Int64
+    public var fullName: String
+    /// Lower-cased.
+    public var email: String?
+    /// E.164, e.g. `+4930123456`.
+    public var phoneWhatsapp: String?
+    public var telegramChatId: Int64?
+    public var instagramScopedId: String?
+    public var status: ContactStatus
+    public var tags: [String]
+    public var notes: String?
+    public var lastInboundAt: Date?
+    public var lastOutboundAt: Date?
+    /// Folded name, identifiers and tags, kept for substring search.
+    public var searchText: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64? = nil, organizationId: Int64, fullName: String, email: String? = nil,
+        phoneWhatsapp: String? = nil, telegramChatId: Int64? = nil, instagramScopedId: String? = nil,
+        status: ContactStatus = .active, tags: [String] = [], notes: String? = nil,
+        lastInboundAt: Date? = nil, lastOutboundAt: Date? = nil, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.organizationId = organizationId
+        self.fullName = fullName
+        self.email = email
+        self.phoneWhatsapp = phoneWhatsapp
+        self.telegramChatId = telegramChatId
+        self.instagramScopedId = instagramScopedId
+        self.status = status
+        self.tags = tags
+        self.notes = notes
+        self.lastInboundAt = lastInboundAt
+        self.lastOutboundAt = lastOutboundAt
+        self.searchText = ""
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        refreshSearchText()
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Recomputes `searchText`; call after changing a searched field.
+    public mutating func refreshSearchText() {
+        var parts = [fullName]
+        if let email { parts.append(email) }
+        if let phoneWhatsapp { parts.append(phoneWhatsapp) }
+        if let telegramChatId { parts.append(String(telegramChatId)) }
+        if let instagramScopedId { parts.append(instagramScopedId) }
+        parts.append(contentsOf: tags)
+        searchText = SearchText.fold(parts.joined(separator: " "))
+    }
+
+    /// The identifier of the contact on `channel`, as text.
+    public func identifier(on channel: Channel) -> String? {
+        switch channel {
+        case .email: email
+        case .whatsapp: phoneWhatsapp
+        case .telegram: telegramChatId.map { String($0) }
+        case .instagram: instagramScopedId
+        }
+    }
+
+    /// "Anna Schmidt (#12)".
+    public var label: String { "\(fullName) (#\(id ?? 0))" }
+
+    /// The first word of the name.
+    public var firstName: String {
+        String(fullName.split(separator: " ").first ?? Substring(fullName))
+    }
+}
+
+/// The JSON shape of a contact in the contract.
+public struct ContactJSON: Codable, Equatable, Sendable {
+    public var id: Int64
+    public var fullName: String
+    public var email: String?
+    public var phoneWhatsapp: String?
+    public var telegramChatId: Int64?
+    public var instagramScopedId: String?
+    public var status: String
+    public var tags: [String]
+    public var notes: String?
+
+    public init(_ contact: Contact) {
+        id = contact.id ?? 0
+        fullName = contact.fullName
+        email = contact.email
+        phoneWhatsapp = contact.phoneWhatsapp
+        telegramChatId = contact.telegramChatId
+        instagramScopedId = contact.instagramScopedId
+        status = contact.status.rawValue
+        tags = contact.tags
+        notes = contact.notes
+    }
+
+    // Keys with nil values are written as null so the shape is stable for scripts.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(fullName, forKey: .fullName)
+        try c.encode(email, forKey: .email)
+        try c.encode(phoneWhatsapp, forKey: .phoneWhatsapp)
+        try c.encode(telegramChatId, forKey: .telegramChatId)
+        try c.encode(instagramScopedId, forKey: .instagramScopedId)
+        try c.encode(status, forKey: .status)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(notes, forKey: .notes)
+    }
+}
+
+/// A refused attempt to take an identifier another contact owns.
+public struct IdentityConflict: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "identityConflict"
+    public var id: Int64?
+    public var organizationId: Int64
+    public var actor: String
+    public var channel: Channel
+    public var value: String
+    public var ownerContactId: Int64?
+    /// The contact being updated, or nil for an add.
+    public var attemptedContactId: Int64?
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+
+/// A page of contacts and how many matched in all.
+public struct ContactPage: Sendable {
+    public var contacts: [Contact]
+    public var total: Int
+}
+
+extension AppDatabase {
+    /// Adds a contact. Identifiers another contact owns are refused (65) and recorded as
+    /// identity conflicts.
+    public func addContact(_ actor: Actor, _ input: ContactInput) throws -> Contact {
+        guard let name = input.fullName, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            let error = CorbiError.invalid("A contact needs a name (--name).")
+            try? auditRefusal(actor, entry: AuditEntry(action: "contacts.add"), error: error)
+            throw error
+        }
+        var conflicts: [IdentityConflict] = []
+        do {
+            return try perform(actor, "contacts.add", requires: .write) { db, entry in
+                let now = environment.now()
+                var contact = Contact(organizationId: actor.organizationId, fullName: name, createdAt: now, updatedAt: now)
+                try input.apply(to: &contact, callingCode: actor.organization.callingCode)
+                conflicts = try identityConflicts(db, actor: actor, contact: contact)
+                if !conflicts.isEmpty { throw Self.conflictError(conflicts, db: db) }
+                try contact.insert(db)
+                entry.target = "contact:\(contact.id!)"
+                entry.details = Self.auditDetails(contact)
+                return contact
+            }
+        } catch {
+            try recordConflicts(conflicts)
+            throw error
+        }
+    }
+
+    /// Updates the contact `ref` names; fields left nil in `input` stay as they are.
+    public func updateContact(_ actor: Actor, ref: String, _ input: ContactInput) throws -> Contact {
+        var conflicts: [IdentityConflict] = []
+        do {
+            return try perform(actor, "contacts.update", requires: .write, target: "contact:\(ref)") { db, entry in
+                var contact = try resolveContact(db, actor: actor, ref: ref)
+                entry.target = "contact:\(contact.id!)"
+                let before = Self.auditDetails(contact)
+                try input.apply(to: &contact, callingCode: actor.organization.callingCode)
+                conflicts = try identityConflicts(db, actor: actor, contact: contact)
+                if !conflicts.isEmpty { throw Self.conflictError(conflicts, db: db) }
+                contact.updatedAt = environment.now()
+                try contact.update(db)
+                let after = Self.auditDetails(contact)
+                entry.details = after.filter { before[$0.key] != $0.value }.mapValues { new in new }
+                return contact
+            }
+        } catch {
+            try recordConflicts(conflicts)
+            throw error
+        }
+    }
+
+    /// Deletes a contact with its outbound messages and bookings; inbound messages stay.
+    public func deleteContact(_ actor: Actor, ref: String) throws -> Contact {
+        try perform(actor, "contacts.delete", requires: .write, target: "contact:\(ref)") { db, entry in
+            let contact = try resolveContact(db, actor: actor, ref: ref)
+            entry.target = "contact:\(contact.id!)"
+            entry.details = ["fullName": .string(contact.fullName)]
+            try contact.delete(db)
+            return contact
+        }
+    }
+
+    /// The contact `ref` names: an id, an email, a phone number, or an unambiguous part of
+    /// a name.
+    public func contact(_ actor: Actor, ref: String) throws -> Contact {
+        do {
+            return try read(actor) { db in try resolveContact(db, actor: actor, ref: ref) }
+        } catch let error as CorbiError {
+            try? auditRefusal(actor, entry: AuditEntry(action: "contacts.show", target: "contact:\(ref)"), error: error)
+            throw error
+        }
+    }
+
+    /// Contacts whose name, email, phone, ids or tags contain every word of `query`
+    /// (case- and accent-insensitive), by name.
+    public func contacts(_ actor: Actor, matching query: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> ContactPage {
+        try read(actor) { db in
+            let (filter, arguments) = Self.searchFilter(query, organizationId: actor.organizationId)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM contact WHERE \(filter)", arguments: arguments) ?? 0
+            var sql = "SELECT * FROM contact WHERE \(filter) ORDER BY fullName COLLATE NOCASE, id"
+            var pageArguments = arguments
+            if let limit {
+                sql += " LIMIT ? OFFSET ?"
+                pageArguments += [limit, offset]
+            }
+            return ContactPage(contacts: try Contact.fetchAll(db, sql: sql, arguments: pageArguments), total: total)
+        }
+    }
+
+    /// Names of contacts starting with `prefix` (for tab completion).
+    public func contactNames(_ actor: Actor, prefix: String, limit: Int = 50) throws -> [String] {
+        try read(actor) { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT fullName FROM contact WHERE organizationId = ? AND fullName LIKE ? ESCAPE '\\' ORDER BY fullName COLLATE NOCASE LIMIT ?",
+                arguments: [actor.organizationId, Self.likeEscape(prefix) + "%", limit])
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    /// Resolves a contact reference inside the actor's organization (66 if none, 65 with
+    /// the candidates if ambiguous). Other services use it too.
+    public func resolveContact(_ db: Database, actor: Actor, ref: String) throws -> Contact {
+        let ref = ref.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !ref.isEmpty else { throw CorbiError.invalid("The contact reference is empty.") }
+        let org = actor.organizationId
+        let scoped = Contact.filter(Column("organizationId") == org)
+
+        if let id = Int64(ref.hasPrefix("#") ? String(ref.dropFirst()) : ref), ref.count <= 12 || ref.hasPrefix("#") {
+            if let contact = try scoped.filter(Column("id") == id).fetchOne(db) { return contact }
+            if ref.hasPrefix("#") { throw CorbiError.notFound("No contact #\(id).") }
+        }
+        if ref.contains("@"), let email = try? Validation.email(ref) {
+            if let contact = try scoped.filter(Column("email") == email).fetchOne(db) { return contact }
+            throw CorbiError.notFound("No contact with the email \(email).")
+        }
+        let phoneLike = ref.allSatisfy { "+0123456789 -().".contains($0) } && ref.filter(\.isNumber).count >= 6
+        if phoneLike, let phone = try? PhoneNumber.normalize(ref, defaultCallingCode: actor.organization.callingCode) {
+            if let contact = try scoped.filter(Column("phoneWhatsapp") == phone).fetchOne(db) { return contact }
+        }
+        if let telegram = Int64(ref), let contact = try scoped.filter(Column("telegramChatId") == telegram).fetchOne(db) {
+            return contact
+        }
+        if let contact = try scoped.filter(Column("instagramScopedId") == ref).fetchOne(db) { return contact }
+
+        // A part of a name: an exact (folded) name wins over partial matches.
+        let folded = SearchText.fold(ref)
+        let candidates = try Contact.fetchAll(
+            db,
+            sql: "SELECT * FROM contact WHERE organizationId = ? AND corbi_fold(fullName) LIKE ? ESCAPE '\\' ORDER BY fullName COLLATE NOCASE LIMIT 11",
+            arguments: [org, "%" + Self.likeEscape(folded) + "%"])
+        let exact = candidates.filter { SearchText.fold($0.fullName) == folded }
+        if exact.count == 1 { return exact[0] }
+        if candidates.count == 1 { return candidates[0] }
+        if candidates.isEmpty { throw CorbiError.notFound("No contact matches '\(ref)'.") }
+        let list = candidates.prefix(10).map(\.label).joined(separator: ", ") + (candidates.count > 10 ? ", ..." : "")
+        throw CorbiError.invalid("'\(ref)' matches several contacts: \(list). Use an id, email or phone.")
+    }
+
+    /// Identifiers of `contact` that another contact of the organization owns.
+    func identityConflicts(_ db: Database, actor: Actor, contact: Contact) throws -> [IdentityConflict] {
+        var conflicts: [IdentityConflict] = []
+        for channel in Channel.allCases {
+            guard let value = contact.identifier(on: channel) else { continue }
+            let dbValue: (any DatabaseValueConvertible) = channel == .telegram ? contact.telegramChatId! : value
+            var sql = "SELECT id FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?"
+            var arguments: StatementArguments = [actor.organizationId, dbValue]
+            if let id = contact.id {
+                sql += " AND id <> ?"
+                arguments += [id]
+            }
+            if let owner = try Int64.fetchOne(db, sql: sql, arguments: arguments) {
+                conflicts.append(
+                    IdentityConflict(
+                        organizationId: actor.organizationId, actor: actor.user.email, channel: channel, value: value,
+                        ownerContactId: owner, attemptedContactId: contact.id, createdAt: environment.now()))
+            }
+        }
+        return conflicts
+    }
+
+    static func conflictError(_ conflicts: [IdentityConflict], db: Database) -> CorbiError {
+        let sentences = conflicts.map { conflict -> String in
+            let owner = (try? Contact.fetchOne(db, key: conflict.ownerContactId)).flatMap { $0 }
+            let name = owner.map { $0.label } ?? "#\(conflict.ownerContactId ?? 0)"
+            return "The \(conflict.channel.rawValue) identifier \(conflict.value) already belongs to \(name)."
+        }
+        return CorbiError.invalid(sentences.joined(separator: " ") + " Nothing was changed.")
+    }
+
+    /// Writes identity conflicts after the refused action rolled back.
+    func recordConflicts(_ conflicts: [IdentityConflict]) throws {
+        guard !conflicts.isEmpty else { return }
+        try writer.write { db in
+            for var conflict in conflicts { try conflict.insert(db) }
+        }
+    }
+
+    /// The identity conflicts recorded for the organization, newest first.
+    public func identityConflicts(_ actor: Actor, limit: Int = 100) throws -> [IdentityConflict] {
+        try read(actor) { db in
+            try IdentityConflict.filter(Column("organizationId") == actor.organizationId)
+                .order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    static func auditDetails(_ contact: Contact) -> [String: JSONValue] {
+        [
+            "fullName": .string(contact.fullName), "email": .optional(contact.email),
+            "phoneWhatsapp": .optional(contact.phoneWhatsapp), "telegramChatId": .optional(contact.telegramChatId),
+            "instagramScopedId": .optional(contact.instagramScopedId), "status": .string(contact.status.rawValue),
+            "tags": .array(contact.tags.map(JSONValue.string)),
+        ]
+    }
+
+    /// SQL filter for a contact search: trigram FTS for words of three or more letters,
+    /// LIKE on the folded text for every word.
+    static func searchFilter(_ query: String?, organizationId: Int64) -> (String, StatementArguments) {
+        var clauses = ["organizationId = ?"]
+        var arguments: StatementArguments = [organizationId]
+        let words = SearchText.fold(query ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        guard !words.isEmpty else { return (clauses.joined(separator: " AND "), arguments) }
+        // Phone numbers are searched without their formatting.
+        let terms = words.map { word -> String in
+            let digits = word.filter(\.isNumber)
+            return word.allSatisfy({ "+0123456789-().".contains($0) }) && digits.count >= 3 ? digits : word
+        }
+        let long = terms.filter { $0.count >= 3 }
+        if !long.isEmpty {
+            let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+            clauses.append("id IN (SELECT rowid FROM contactSearch WHERE contactSearch MATCH ?)")
+            arguments += [match]
+        }
+        for term in terms {
+            clauses.append("searchText LIKE ? ESCAPE '\\'")
+            arguments += ["%" + likeEscape(term) + "%"]
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func likeEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

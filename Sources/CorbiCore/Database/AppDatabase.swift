@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// Owns the database connection of one Corbi workspace. Services are extensions of this
+/// type: one method per intention, one write transaction each.
+public struct AppDatabase: Sendable {
+    /// The connection pool (WAL) or, in some tests, an in-memory queue.
+    public let writer: any DatabaseWriter
+    /// The clock and identifier source.
+    public let environment: CorbiEnvironment
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public init(path: String, environment: CorbiEnvironment = .live) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CorbiError.permission("Cannot create the database folder \(folder): \(error.localizedDescription)")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw CorbiError.permission("Cannot read the database file \(path).")
+            }
+        } else if !FileManager.default.isWritableFile(atPath: folder) {
+            throw CorbiError.permission("Cannot create the database file \(path): the folder \(folder) is not writable.")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
+            try self.init(writer: pool, environment: environment)
+        } catch let error as DatabaseError {
+            throw Self.openError(error, path: path)
+        }
+    }
+
+    /// Wraps an existing writer (tests) and migrates it.
+    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live) throws {
+        self.writer = writer
+        self.environment = environment
+        do {
+            try Self.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw CorbiError(error)
+        }
+    }
+
+    /// Foreign keys on, and a busy timeout so that two terminals can write at once.
+    public static func makeConfiguration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Case-, accent-insensitive comparisons for contact search.
+            db.add(function: DatabaseFunction("corbi_fold", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0].databaseValue).map(SearchText.fold)
+            })
+        }
+        return config
+    }
+
+    private static func openError(_ error: DatabaseError, path: String) -> CorbiError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .invalid("\(path) is not a Corbi database (not an SQLite file).")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return .permission("Cannot open the database \(path): \(error.message ?? "access denied").")
+        default:
+            return CorbiError(error)
+        }
+    }
+}
+
+extension CorbiError {
+    /// Maps SQLite failures onto the contract's exit codes.
+    public init(_ error: DatabaseError) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self = .temporary("The database stayed locked; try again.")
+        case .SQLITE_CONSTRAINT:
+            self = .invalid("Refused by the database: \(error.message ?? "constraint failed").")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            self = .permission("The database cannot be written: \(error.message ?? "read-only").")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self = .invalid("The database file is not a Corbi database.")
+        case .SQLITE_FULL, .SQLITE_IOERR:
+            self = .temporary("The database could not be written: \(error.message ?? "I/O error").")
+        default:
+            self = .internal("Database error: \(error)")
+        }
+    }
+}

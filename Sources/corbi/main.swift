@@ -1,0 +1,2 @@
+import CorbiCLI
+CorbiMain.main()

@@ -23,7 +23,9 @@ public final class Session: @unchecked Sendable {
     public var diagnostics: (String) -> Void
     /// Asks a yes/no question on the terminal; nil when nobody can answer.
     public var confirm: ((String) -> Bool)?
-    /// Front-end state shared across lines (last answer for `/sources`, and so on).
+    /// The citations of the last answer, for the REPL's `/sources` and `/cite N`.
+    public var lastCitations: [CitationRef] = []
+    /// Front-end state shared across lines.
     public var memory: [String: any Sendable] = [:]
 
     private var openDatabase: AppDatabase?
@@ -78,7 +80,26 @@ public final class Session: @unchecked Sendable {
             diagnostics: diagnostics)
         copy.confirm = confirm
         copy.memory = memory
+        copy.lastCitations = lastCitations
         if updated.databasePath == settings.databasePath { copy.openDatabase = openDatabase }
         return copy
+    }
+}
+
+/// A citation of an answer: a file under the knowledge-base root and a line range.
+public struct CitationRef: Codable, Equatable, Sendable {
+    public var n: Int
+    /// Relative to the knowledge-base root.
+    public var path: String
+    public var lineStart: Int
+    public var lineEnd: Int
+    public var heading: String
+
+    public init(n: Int, path: String, lineStart: Int, lineEnd: Int, heading: String) {
+        self.n = n
+        self.path = path
+        self.lineStart = lineStart
+        self.lineEnd = lineEnd
+        self.heading = heading
     }
 }

@@ -49,4 +49,11 @@ public struct AuditVerification: Codable, Equatable, Sendable {
     public var brokenAt: Int64?
     /// Why the chain is broken, for people.
     public var reason: String?
+
+    public init(ok: Bool, events: Int, brokenAt: Int64?, reason: String?) {
+        self.ok = ok
+        self.events = events
+        self.brokenAt = brokenAt
+        self.reason = reason
+    }
 }

@@ -204,6 +204,17 @@ extension AppDatabase {
                 owners.insert(id)
             }
         }
+        // A row without identifiers matches a contact of the same name that has none
+        // either, so re-importing an export does not duplicate such contacts.
+        if owners.isEmpty, Channel.allCases.allSatisfy({ probe.identifier(on: $0) == nil }), let name = input.fullName {
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM contact WHERE organizationId = ? AND fullName = ? AND email IS NULL
+                    AND phoneWhatsapp IS NULL AND telegramChatId IS NULL AND instagramScopedId IS NULL LIMIT 2
+                    """, arguments: [actor.organizationId, name.trimmingCharacters(in: .whitespacesAndNewlines)])
+            if ids.count == 1 { owners.insert(ids[0]) }
+        }
         if owners.count > 1 {
             probe.id = nil
             conflicts += try identityConflicts(db, actor: actor, contact: probe)

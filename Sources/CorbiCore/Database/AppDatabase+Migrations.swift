@@ -105,7 +105,7 @@ private let schemaV1 = """
         createdAt TEXT NOT NULL,
         updatedAt TEXT NOT NULL,
         UNIQUE (organizationId, name, language, channel),
-        CHECK (channel <> 'email' OR length(trim(subject)) > 0),
+        CHECK (channel <> 'email' OR (subject IS NOT NULL AND length(trim(subject)) > 0)),
         CHECK (approved = 0 OR approvedAt IS NOT NULL)
     );
 

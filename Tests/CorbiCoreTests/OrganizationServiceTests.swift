@@ -1,0 +1,104 @@
+import CorbiCore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct OrganizationServiceTests {
+    @Test func migrationsCreateTheWholeDomain() throws {
+        let w = try TestWorkspace()
+        let tables = try w.db.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        for table in ["organization", "user", "membership", "contact", "identityConflict", "messageTemplate", "outboundMessage", "inboundMessage", "suppression", "booking", "auditEvent"] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+        // WAL and foreign keys are on for every connection.
+        let pragmas = try w.db.writer.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(pragmas.0 == "wal")
+        #expect(pragmas.1 == 1)
+        // Reopening an existing file migrates nothing twice.
+        _ = try AppDatabase(path: w.folder.appendingPathComponent("corbi.sqlite").path)
+    }
+
+    @Test func constraintsHoldAgainstABuggyCaller() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let org = alpha.admin.organizationId
+        let statements = [
+            "INSERT INTO membership (userId, organizationId, role, createdAt) VALUES (\(alpha.staff.userId), \(org), 'admin', 'now')",
+            "INSERT INTO membership (userId, organizationId, role, createdAt) VALUES (99, \(org), 'owner', 'now')",
+            "INSERT INTO contact (organizationId, fullName, phoneWhatsapp, createdAt, updatedAt) VALUES (\(org), 'X', '030 123', 'now', 'now')",
+            "INSERT INTO contact (organizationId, fullName, email, createdAt, updatedAt) VALUES (\(org), 'X', 'Upper@Example.com', 'now', 'now')",
+            "INSERT INTO contact (organizationId, fullName, status, createdAt, updatedAt) VALUES (\(org), 'X', 'gone', 'now', 'now')",
+            "INSERT INTO messageTemplate (organizationId, name, channel, language, body, createdAt, updatedAt) VALUES (\(org), 'Bad-Name', 'whatsapp', 'en', 'hi', 'now', 'now')",
+            "INSERT INTO messageTemplate (organizationId, name, channel, language, body, createdAt, updatedAt) VALUES (\(org), 'mail', 'email', 'en', 'hi', 'now', 'now')",
+            "INSERT INTO organization (name, domain, timezone, createdAt) VALUES ('Dup', 'ALPHA.example', 'UTC', 'now')",
+        ]
+        for sql in statements {
+            #expect(throws: DatabaseError.self, "\(sql)") { try w.db.writer.write { try $0.execute(sql: sql) } }
+        }
+    }
+
+    @Test func initRefusesBadValuesAndDuplicates() throws {
+        let w = try TestWorkspace()
+        _ = try w.organization("alpha.example")
+        #expect { try w.db.createOrganization(name: "A", domain: "Alpha.Example", adminEmail: "x@y.example") } throws: { ($0 as? CorbiError)?.exitCode == 65 }
+        #expect { try w.db.createOrganization(name: "B", domain: "b.example", adminEmail: "x@y.example", timezone: "Mars/Base") } throws: { "\($0)".contains("time zone") }
+        #expect { try w.db.createOrganization(name: "B", domain: "b example", adminEmail: "x@y.example") } throws: { "\($0)".contains("domain") }
+        #expect { try w.db.createOrganization(name: "B", domain: "b.example", adminEmail: "nope") } throws: { "\($0)".contains("email") }
+        #expect(try w.count("SELECT count(*) FROM organization") == 1)
+    }
+
+    @Test func actorIsResolvedOrTheChoicesAreListed() throws {
+        let w = try TestWorkspace()
+        #expect { try w.db.resolveActor(user: nil, organization: nil) } throws: { "\($0)".contains("corbi init") }
+        _ = try w.db.createOrganization(name: "Alpha", domain: "alpha.example", adminEmail: "ann@alpha.example")
+        let ann = try w.db.resolveActor(user: nil, organization: nil)
+        #expect(ann.user.email == "ann@alpha.example" && ann.role == .admin)
+        _ = try w.db.createOrganization(name: "Beta", domain: "beta.example", adminEmail: "ann@alpha.example")
+        #expect {
+            try w.db.resolveActor(user: nil, organization: nil)
+        } throws: { error in
+            (error as? CorbiError)?.exitCode == 64 && "\(error)".contains("alpha.example") && "\(error)".contains("beta.example")
+        }
+        #expect(try w.db.resolveActor(user: "ANN@alpha.example", organization: "beta.example").organization.domain == "beta.example")
+        let beta = try w.db.resolveActor(user: nil, organization: "beta.example")
+        #expect(try w.db.resolveActor(user: nil, organization: String(beta.organizationId)).organization.domain == "beta.example")
+        _ = try w.db.addMember(beta, email: "sam@beta.example", role: .staff)
+        #expect { try w.db.resolveActor(user: nil, organization: "beta.example") } throws: { "\($0)".contains("sam@beta.example") }
+        #expect { try w.db.resolveActor(user: "sam@beta.example", organization: "alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+    }
+
+    @Test func onlyAdminsManageMembersAndOneAdminStays() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        #expect { try w.db.addMember(alpha.staff, email: "new@alpha.example", role: .staff) } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+        #expect { try w.db.removeMember(alpha.staff, email: "viewer@alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+        #expect { try w.db.removeMember(alpha.admin, email: "admin@alpha.example") } throws: { "\($0)".contains("at least one admin") }
+        #expect { try w.db.addMember(alpha.admin, email: "admin@alpha.example", role: .staff) } throws: { "\($0)".contains("at least one admin") }
+        let promoted = try w.db.addMember(alpha.admin, email: "staff@alpha.example", role: .admin)
+        #expect(promoted.role == .admin)
+        _ = try w.db.removeMember(alpha.admin, email: "viewer@alpha.example")
+        #expect(try w.db.members(alpha.admin).map(\.email) == ["admin@alpha.example", "staff@alpha.example"])
+        #expect { try w.db.removeMember(alpha.admin, email: "viewer@alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+    }
+
+    @Test func twoWritersAtOnceDoNotSeeLockedErrors() async throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let path = w.folder.appendingPathComponent("corbi.sqlite").path
+        // Two independent pools on one file behave like two terminals.
+        let other = try AppDatabase(path: path)
+        let staff = alpha.staff
+        let db = w.db
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for i in 0..<40 { _ = try db.addContact(staff, ContactInput(fullName: "One \(i)")) } }
+            group.addTask { for i in 0..<40 { _ = try other.addContact(staff, ContactInput(fullName: "Two \(i)")) } }
+            try await group.waitForAll()
+        }
+        #expect(try w.count("SELECT count(*) FROM contact") == 80)
+        #expect(try w.db.verifyAudit(alpha.admin).ok)
+    }
+}

@@ -48,6 +48,9 @@ let package = Package(
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
         .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
-        .testTarget(name: "CorbiEndToEndTests", dependencies: ["corbi"]),
+        .testTarget(
+            name: "CorbiEndToEndTests",
+            dependencies: ["corbi", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -157,3 +157,13 @@ import Testing
         #expect(page.contacts.map(\.email) == ["p1234@example.com"])
     }
 }
+
+@Suite struct SearchTextTests {
+    @Test(arguments: [
+        ("Zoë MÜLLER", "zoe muller"), ("Jürgen Groß", "jurgen gross"), ("Łukasz Øster", "lukasz oster"),
+        ("Chloé Dubois", "chloe dubois"), ("ÆSIR Œuvre", "aesir oeuvre"), ("Ωmega Ñandú", "ωmega nandu"), ("plain", "plain"),
+    ])
+    func folds(input: String, expected: String) {
+        #expect(SearchText.fold(input) == expected)
+    }
+}

@@ -62,6 +62,25 @@ public struct Contact: Codable, Equatable, Sendable, FetchableRecord, MutablePer
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    // Hand-written: the synthesized Codable encoding cost more than the insert itself.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["organizationId"] = organizationId
+        container["fullName"] = fullName
+        container["email"] = email
+        container["phoneWhatsapp"] = phoneWhatsapp
+        container["telegramChatId"] = telegramChatId
+        container["instagramScopedId"] = instagramScopedId
+        container["status"] = status.rawValue
+        container["tags"] = JSONValue.array(tags.map(JSONValue.string)).canonicalString
+        container["notes"] = notes
+        container["lastInboundAt"] = lastInboundAt.map(DatabaseDate.string)
+        container["lastOutboundAt"] = lastOutboundAt.map(DatabaseDate.string)
+        container["searchText"] = searchText
+        container["createdAt"] = DatabaseDate.string(createdAt)
+        container["updatedAt"] = DatabaseDate.string(updatedAt)
+    }
+
     /// Recomputes `searchText`; call after changing a searched field.
     public mutating func refreshSearchText() {
         var parts = [fullName]

@@ -183,7 +183,7 @@ extension AppDatabase {
         conflicts: inout [IdentityConflict]
     ) throws {
         func cell(_ name: String) -> String? {
-            guard let value = row.cells[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            guard let value = row.cells[name]?.trimmed, !value.isEmpty else { return nil }
             return value
         }
         let input = ContactInput(
@@ -197,9 +197,9 @@ extension AppDatabase {
         for channel in Channel.allCases {
             guard let value = probe.identifier(on: channel) else { continue }
             let dbValue: any DatabaseValueConvertible = channel == .telegram ? probe.telegramChatId! : value
-            if let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?",
-                arguments: [actor.organizationId, dbValue])
+            let statement = try db.cachedStatement(
+                sql: "SELECT id FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?")
+            if let id = try Int64.fetchOne(statement, arguments: [actor.organizationId, dbValue])
             {
                 owners.insert(id)
             }

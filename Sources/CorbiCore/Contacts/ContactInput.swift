@@ -37,11 +37,11 @@ public struct ContactInput: Sendable, Equatable {
             }
         }
         if let fullName {
-            let name = fullName.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = fullName.trimmed
             if name.isEmpty { problems.append("The contact's name is empty.") } else { contact.fullName = name }
         }
         if let email {
-            attempt { contact.email = email.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try Validation.email(email) }
+            attempt { contact.email = email.trimmed.isEmpty ? nil : try Validation.email(email) }
         }
         if let phone {
             attempt { contact.phoneWhatsapp = try PhoneNumber.normalize(phone, defaultCallingCode: callingCode) }
@@ -50,7 +50,7 @@ public struct ContactInput: Sendable, Equatable {
             attempt { contact.telegramChatId = try Self.telegramChatId(telegram) }
         }
         if let instagram {
-            let id = instagram.trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = instagram.trimmed
             contact.instagramScopedId = id.isEmpty ? nil : id
         }
         if let status {
@@ -60,7 +60,7 @@ public struct ContactInput: Sendable, Equatable {
             contact.tags = Self.normalizeTags(tags)
         }
         if let notes {
-            let trimmed = notes.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = notes.trimmed
             contact.notes = trimmed.isEmpty ? nil : notes
         }
         if !problems.isEmpty { throw CorbiError.invalid(problems.joined(separator: " ")) }
@@ -69,7 +69,7 @@ public struct ContactInput: Sendable, Equatable {
 
     /// A Telegram chat id: a 64-bit integer, negative for groups.
     public static func telegramChatId(_ text: String) throws -> Int64? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         if trimmed.isEmpty { return nil }
         guard let id = Int64(trimmed), id != 0 else {
             throw CorbiError.invalid("'\(trimmed)' is not a Telegram chat id (a whole number, negative for groups).")
@@ -83,7 +83,7 @@ public struct ContactInput: Sendable, Equatable {
         var seen = Set<String>()
         var result: [String] = []
         for raw in tags.flatMap({ $0.split(separator: ";") }) {
-            let tag = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let tag = raw.trimmed
             if !tag.isEmpty && seen.insert(tag.lowercased()).inserted { result.append(tag) }
         }
         return result

@@ -159,7 +159,7 @@ extension AppDatabase {
                 sql += " AND id <> ?"
                 arguments += [id]
             }
-            if let owner = try Int64.fetchOne(db, sql: sql, arguments: arguments) {
+            if let owner = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) {
                 conflicts.append(
                     IdentityConflict(
                         organizationId: actor.organizationId, actor: actor.user.email, channel: channel, value: value,
@@ -221,7 +221,8 @@ extension AppDatabase {
             clauses.append("id IN (SELECT rowid FROM contactSearch WHERE contactSearch MATCH ?)")
             arguments += [match]
         }
-        for term in terms {
+        // Trigram phrase matches are exact substrings already; only short words need LIKE.
+        for term in terms where term.count < 3 {
             clauses.append("searchText LIKE ? ESCAPE '\\'")
             arguments += ["%" + likeEscape(term) + "%"]
         }

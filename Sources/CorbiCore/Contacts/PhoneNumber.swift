@@ -4,7 +4,7 @@ public enum PhoneNumber {
     /// Normalizes `text`, using `defaultCallingCode` for national numbers.
     /// Returns nil for blank input; throws 65 for anything that is not a phone number.
     public static func normalize(_ text: String, defaultCallingCode: Int?) throws -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         if trimmed.isEmpty { return nil }
         func refuse(_ why: String) -> CorbiError {
             .invalid("'\(trimmed)' is not a valid phone number: \(why).")

@@ -4,7 +4,7 @@ import Foundation
 public enum Validation {
     /// Trimmed, lower-cased, syntax-checked email address.
     public static func email(_ text: String) throws -> String {
-        let email = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = text.trimmed.lowercased()
         guard isEmail(email) else { throw CorbiError.invalid("'\(text)' is not a valid email address.") }
         return email
     }

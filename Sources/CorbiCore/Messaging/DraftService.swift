@@ -117,6 +117,9 @@ extension AppDatabase {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CorbiError.invalid("The message text is empty.")
             }
+            guard request.booking == nil else {
+                throw CorbiError.invalid("--booking fills a template's booking_* variables; free text has none.")
+            }
             guard request.arguments.isEmpty else {
                 throw CorbiError.usage("Free text takes no name=value arguments: \(request.arguments.joined(separator: " ")).")
             }

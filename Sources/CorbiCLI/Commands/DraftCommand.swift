@@ -93,14 +93,7 @@ public struct DraftCommand: CorbiCommand {
     static func schedule(_ draft: Draft, zone: TimeZone) -> String {
         let when = DateFormatting.dateTime(draft.message.scheduledFor, in: zone)
         guard draft.throttled else { return "scheduled for \(when)" }
-        return "scheduled for \(hhmm(draft.message.scheduledFor, zone)) (rate limit \(draft.ratePerMinute)/min): "
-            + "\(hhmm(draft.requestedFor, zone)) was full, so \(when)"
-    }
-
-    static func hhmm(_ date: Date, _ zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour!, c.minute!)
+        return "scheduled for \(MessagingText.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
+            + "\(MessagingText.clock(draft.requestedFor, in: zone)) was full, so \(when)"
     }
 }

@@ -100,8 +100,7 @@ public struct OutboxCommand: ParsableCommand {
 
     /// `12` or `#12` (65 otherwise).
     static func messageId(_ text: String) throws -> Int64 {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        guard let id = Int64(t.hasPrefix("#") ? String(t.dropFirst()) : t), id > 0 else {
+        guard let id = MessagingText.recordID(text), id > 0 else {
             throw CorbiError.invalid("'\(text)' is not a message id (a number).")
         }
         return id

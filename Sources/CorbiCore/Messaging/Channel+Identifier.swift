@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 extension Channel {
     /// Normalizes an identifier on this channel the way contacts store it: email
@@ -23,6 +24,11 @@ extension Channel {
         case .instagram:
             return trimmed
         }
+    }
+
+    /// An identifier as the contact column stores it (Telegram ids are integers).
+    func databaseValue(ofIdentifier identifier: String) -> any DatabaseValueConvertible {
+        self == .telegram ? (Int64(identifier) ?? 0) : identifier
     }
 
     /// Whether free text (not a template) may only be sent within 24 hours after the

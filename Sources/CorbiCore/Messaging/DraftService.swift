@@ -91,8 +91,7 @@ extension AppDatabase {
     func planDraft(_ db: Database, actor: Actor, _ request: DraftRequest) throws -> Draft {
         let now = environment.now()
         let zone = actor.organization.timeZone
-        let requestedChannel = try request.channel.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-            .map(Channel.parse)
+        let requestedChannel = try MessagingText.nonBlank(request.channel).map(Channel.parse)
         let contact = try resolveContact(db, actor: actor, ref: request.contact)
         guard contact.status == .active else {
             throw CorbiError.invalid(
@@ -104,7 +103,9 @@ extension AppDatabase {
         let channel: Channel
         if let name = request.template {
             guard request.text == nil else { throw CorbiError.usage("Give a template or --text, not both.") }
-            let t = try draftTemplate(db, actor: actor, name: name, channel: requestedChannel, language: request.language)
+            let t = try resolveTemplate(
+                db, actor: actor, TemplateSelector(name: name, channel: requestedChannel?.rawValue, language: request.language),
+                channelMismatchIsRule: true)
             guard t.approved else {
                 throw CorbiError.invalid(
                     "The template \(t.label) is not approved: only approved templates are sent (an admin runs `templates approve \(t.name)`).")
@@ -147,7 +148,7 @@ extension AppDatabase {
             subject = try template.subject.map { try TemplateRenderer.render($0, values: values) }
         } else {
             body = request.text!
-            subject = request.subject.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            subject = MessagingText.nonBlank(request.subject)
             if channel == .email && subject == nil {
                 throw CorbiError.invalid("An email needs a subject: give --subject.")
             }
@@ -188,30 +189,6 @@ extension AppDatabase {
         return Draft(
             message: message, contact: contact, template: template, requestedFor: requested, ratePerMinute: rate,
             throttled: scheduled > requested)
-    }
-
-    /// The template a draft names. A template that exists only on other channels is a
-    /// rule refusal (65), not "not found".
-    private func draftTemplate(_ db: Database, actor: Actor, name: String, channel: Channel?, language: String?) throws -> MessageTemplate {
-        let any = try resolveTemplateCandidates(db, actor: actor, name: name, language: language)
-        if let channel, !any.isEmpty, !any.contains(where: { $0.channel == channel }) {
-            let channels = Set(any.map(\.channel.rawValue)).sorted().joined(separator: ", ")
-            throw CorbiError.invalid(
-                "The template '\(name.trimmingCharacters(in: .whitespaces))' is for \(channels), not \(channel.rawValue): a template is sent only on its own channel.")
-        }
-        return try resolveTemplate(db, actor: actor, TemplateSelector(name: name, channel: channel?.rawValue, language: language))
-    }
-
-    private func resolveTemplateCandidates(_ db: Database, actor: Actor, name: String, language: String?) throws -> [MessageTemplate] {
-        let ref = name.trimmingCharacters(in: .whitespaces)
-        var request = MessageTemplate.filter(Column("organizationId") == actor.organizationId)
-        if let id = Int64(ref.hasPrefix("#") ? String(ref.dropFirst()) : ref) {
-            request = request.filter(Column("id") == id)
-        } else {
-            request = request.filter(Column("name") == ref)
-            if let language { request = request.filter(Column("language") == language.trimmingCharacters(in: .whitespaces)) }
-        }
-        return try request.fetchAll(db)
     }
 
     /// The values for a template: the arguments first, then the context. Lists every
@@ -278,8 +255,7 @@ extension AppDatabase {
     /// `booking_date` (YYYY-MM-DD), `booking_time` (HH:MM), `booking_location` and
     /// `booking_title` of a live booking of the contact, in the organization's zone.
     private func bookingContext(_ db: Database, actor: Actor, ref: String, contact: Contact) throws -> [String: String] {
-        let trimmed = ref.trimmingCharacters(in: .whitespaces)
-        guard let id = Int64(trimmed.hasPrefix("#") ? String(trimmed.dropFirst()) : trimmed) else {
+        guard let id = MessagingText.recordID(ref) else {
             throw CorbiError.invalid("'\(ref)' is not a booking id (a number).")
         }
         guard let row = try Row.fetchOne(
@@ -295,12 +271,9 @@ extension AppDatabase {
         let status: String = row["status"]
         guard status != "cancelled" else { throw CorbiError.invalid("Booking #\(id) is cancelled.") }
         guard let start: Date = row["start"] else { throw CorbiError.internal("Booking #\(id) has no start time.") }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = actor.organization.timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
+        let zone = actor.organization.timeZone
         var context = [
-            "booking_date": String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!),
-            "booking_time": String(format: "%02d:%02d", c.hour!, c.minute!),
+            "booking_date": MessagingText.day(start, in: zone), "booking_time": MessagingText.clock(start, in: zone),
         ]
         if let location: String = row["location"] { context["booking_location"] = location }
         if let title: String = row["title"] { context["booking_title"] = title }

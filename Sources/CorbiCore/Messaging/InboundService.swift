@@ -72,9 +72,8 @@ extension AppDatabase {
     }
 
     private func contactOwning(_ db: Database, actor: Actor, channel: Channel, identifier: String) throws -> Contact? {
-        let value: any DatabaseValueConvertible = channel == .telegram ? (Int64(identifier) ?? 0) : identifier
-        return try Contact.fetchOne(
+        try Contact.fetchOne(
             db, sql: "SELECT * FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?",
-            arguments: [actor.organizationId, value])
+            arguments: [actor.organizationId, channel.databaseValue(ofIdentifier: identifier)])
     }
 }

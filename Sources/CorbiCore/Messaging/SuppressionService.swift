@@ -17,7 +17,7 @@ extension AppDatabase {
             let channel = try Channel.parse(channel)
             let identifier = try channel.normalizeIdentifier(identifier, callingCode: actor.organization.callingCode)
             entry.target = "suppression:\(channel.rawValue):\(identifier)"
-            let reason = reason.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            let reason = MessagingText.nonBlank(reason)
             if try findSuppression(db, actor: actor, channel: channel, identifier: identifier) != nil {
                 throw CorbiError.invalid("\(identifier) is already suppressed on \(channel.rawValue).")
             }
@@ -25,14 +25,13 @@ extension AppDatabase {
                 organizationId: actor.organizationId, channel: channel, identifier: identifier, reason: reason,
                 createdBy: actor.userId, createdAt: environment.now())
             try suppression.insert(db)
-            let identifierValue: any DatabaseValueConvertible = channel == .telegram ? Int64(identifier)! : identifier
             try db.execute(
                 sql: """
                     UPDATE outboundMessage SET status = 'cancelled', error = 'suppressed', updatedAt = ?
                     WHERE organizationId = ? AND channel = ? AND status IN ('pending', 'retrying')
                       AND contactId IN (SELECT id FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?)
                     """,
-                arguments: [environment.now(), actor.organizationId, channel.rawValue, actor.organizationId, identifierValue])
+                arguments: [environment.now(), actor.organizationId, channel.rawValue, actor.organizationId, channel.databaseValue(ofIdentifier: identifier)])
             let cancelled = db.changesCount
             entry.details = ["reason": .optional(reason), "cancelledMessages": .int(Int64(cancelled))]
             return SuppressionAdded(suppression: suppression, cancelledMessages: cancelled)

@@ -177,28 +177,42 @@ extension AppDatabase {
     // MARK: - Shared pieces
 
     /// Resolves a selector inside the actor's organization: `#12` or `12` is an id, else
-    /// a name narrowed by channel and language. 66 if none matches, 65 listing the
-    /// candidates if several do.
-    public func resolveTemplate(_ db: Database, actor: Actor, _ selector: TemplateSelector) throws -> MessageTemplate {
+    /// a name narrowed by language and channel. 66 if none matches, 65 listing the
+    /// candidates if several do. With `channelMismatchIsRule` (drafts), a template that
+    /// exists only on other channels is a rule refusal (65) rather than "not found".
+    public func resolveTemplate(
+        _ db: Database, actor: Actor, _ selector: TemplateSelector, channelMismatchIsRule: Bool = false
+    ) throws -> MessageTemplate {
         let ref = selector.name.trimmingCharacters(in: .whitespaces)
         guard !ref.isEmpty else { throw CorbiError.invalid("The template name is empty.") }
-        let channel = try selector.channel.map(Channel.parse)
-        let language = selector.language?.trimmingCharacters(in: .whitespaces)
+        let channel = try MessagingText.nonBlank(selector.channel).map(Channel.parse)
+        let language = MessagingText.nonBlank(selector.language)?.trimmingCharacters(in: .whitespaces)
         let scoped = MessageTemplate.filter(Column("organizationId") == actor.organizationId)
-        if let id = Int64(ref.hasPrefix("#") ? String(ref.dropFirst()) : ref) {
+        let candidates: [MessageTemplate]
+        if let id = MessagingText.recordID(ref) {
             guard let template = try scoped.filter(Column("id") == id).fetchOne(db) else {
                 throw CorbiError.notFound("No template #\(id).")
             }
-            return template
+            candidates = [template]
+        } else {
+            let named = try scoped.filter(Column("name") == ref).order(Column("channel"), Column("language")).fetchAll(db)
+            guard !named.isEmpty else { throw CorbiError.notFound("No template named '\(ref)'.") }
+            candidates = named.filter { language == nil || $0.language == language }
+            if candidates.isEmpty {
+                throw CorbiError.notFound(
+                    "No template '\(ref)' in \(language!); there are: \(named.map(\.label).joined(separator: ", ")).")
+            }
         }
-        let named = try scoped.filter(Column("name") == ref).order(Column("channel"), Column("language")).fetchAll(db)
-        guard !named.isEmpty else { throw CorbiError.notFound("No template named '\(ref)'.") }
-        let matches = named.filter { (channel == nil || $0.channel == channel) && (language == nil || $0.language == language) }
+        let matches = candidates.filter { channel == nil || $0.channel == channel }
         if matches.count == 1 { return matches[0] }
-        if matches.isEmpty {
-            let wanted = [channel?.rawValue, language].compactMap { $0 }.joined(separator: ", ")
+        if let channel, matches.isEmpty {
+            if channelMismatchIsRule {
+                let channels = Set(candidates.map(\.channel.rawValue)).sorted().joined(separator: ", ")
+                throw CorbiError.invalid(
+                    "The template '\(ref)' is for \(channels), not \(channel.rawValue): a template is sent only on its own channel.")
+            }
             throw CorbiError.notFound(
-                "No template '\(ref)' for \(wanted); there are: \(named.map(\.label).joined(separator: ", ")).")
+                "No template '\(ref)' for \(channel.rawValue); there are: \(candidates.map(\.label).joined(separator: ", ")).")
         }
         throw CorbiError.invalid(
             "'\(ref)' matches several templates: \(matches.map(\.label).joined(separator: ", ")). Choose one with --channel and --language.")
@@ -256,7 +270,7 @@ extension AppDatabase {
             throw CorbiError.invalid(
                 "The body has \(body.count) characters; \(channel.rawValue) allows at most \(maximumBodyLength(channel)).")
         }
-        let subject = subject.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        let subject = MessagingText.nonBlank(subject)
         if channel == .email && subject == nil {
             throw CorbiError.invalid("An email template needs a subject (--subject).")
         }

@@ -16,13 +16,18 @@ public struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Outbound messages, latest scheduled first.")
         @Option(help: "Only this status: pending, retrying, sent, failed, delivered, read or cancelled.") var status: String?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
-        @Option(help: "At most this many.") var limit: Int?
+        @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
+        @Flag(help: "Show every message.") var all = false
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
-            let entries = try session.database().outbox(actor, status: status, contact: contact, limit: limit)
+            let shown = all ? nil : (limit ?? (globals.json ? nil : 50))
+            // One more than shown tells whether the text output was cut.
+            var entries = try session.database().outbox(actor, status: status, contact: contact, limit: shown.map { $0 + 1 })
+            let cut = shown.map { entries.count > $0 } ?? false
+            if let shown, cut { entries.removeLast(entries.count - shown) }
             var table = TextTable(["ID", "SCHEDULED", "CHANNEL", "CONTACT", "STATUS", "TEXT"])
             for e in entries {
                 let m = e.message
@@ -30,8 +35,10 @@ public struct OutboxCommand: ParsableCommand {
                 if text.count > 50 { text = String(text.prefix(47)) + "..." }
                 table.add([String(m.id!), DateFormatting.dateTime(m.scheduledFor, in: zone), m.channel.rawValue, e.contactName, m.status.rawValue, text])
             }
+            var text = entries.isEmpty ? "No messages." : table.render()
+            if cut { text += "\n... more messages: use --limit N or --all" }
             return CommandOutput(
-                text: entries.isEmpty ? "No messages." : table.render(),
+                text: text,
                 json: JSON(messages: entries.map { DraftJSON($0.message, zone: zone) }))
         }
     }

@@ -81,7 +81,8 @@ public struct DraftCommand: CorbiCommand {
         lines.append("  to:        \(draft.contact.label) on \(m.channel.rawValue) (\(draft.contact.identifier(on: m.channel) ?? ""))")
         if let t = draft.template { lines.append("  template:  \(t.label)") }
         lines.append("  " + schedule(draft, zone: zone))
-        lines.append("  trace:     \(m.traceId)")
+        // A preview's trace id is never stored: only a saved message's is worth showing.
+        if m.id != nil { lines.append("  trace:     \(m.traceId)") }
         if let s = m.subject { lines.append("  subject:   \(s)") }
         lines.append("---")
         lines.append(m.body)

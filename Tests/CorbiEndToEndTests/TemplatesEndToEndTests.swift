@@ -107,6 +107,14 @@ struct TemplatesCLI {
         #expect(approved.json["approvedBy"] as? String == admin)
         #expect((approved.json["approvedAt"] as? String)?.hasSuffix("+01:00") == true || (approved.json["approvedAt"] as? String)?.hasSuffix("+02:00") == true)
 
+        let listed = try cli.run(["templates", "list", "--json"], user: "viewer@clinic.example")
+        let templates = listed.json["templates"] as? [[String: Any]] ?? []
+        #expect(templates.count == 1)
+        #expect(Set(templates.first?.keys ?? [:].keys) == [
+            "id", "name", "channel", "language", "subject", "body", "variables", "approved", "approvedBy", "approvedAt",
+        ])
+        #expect(templates.first?["subject"] is NSNull)
+
         // Missing variables, all in one error.
         let missing = try cli.run(["draft", "anna", "reminder"])
         #expect(missing.code == 65)

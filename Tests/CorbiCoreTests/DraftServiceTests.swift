@@ -24,7 +24,7 @@ import Testing
         #expect(draft.message.variables == ["first_name": "Anna", "time": "10:00 & later", "org_name": "Bright Smile"])
         #expect(!draft.throttled)
 
-        let json = JSONValue.parse(JSONOutputForTests.encode(DraftJSON(draft.message, zone: w.staff.organization.timeZone)))
+        let json = JSONValue.parse(TemplateTestJSON.encode(DraftJSON(draft.message, zone: w.staff.organization.timeZone)))
         guard case .object(let fields) = json else { Issue.record("not an object"); return }
         #expect(Set(fields.keys) == ["id", "contactId", "templateId", "channel", "body", "status", "scheduledFor", "traceId"])
         #expect(fields["scheduledFor"] == "2026-06-01T10:00:00+02:00")
@@ -279,7 +279,7 @@ import Testing
 }
 
 /// Encodes like the CLI does (sorted keys), without depending on CorbiCLI.
-enum JSONOutputForTests {
+enum TemplateTestJSON {
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -64,8 +64,13 @@ public enum TemplateRenderer {
 
     /// Whether `name` is a positional placeholder (`1`, `2`, ...).
     public static func isPositional(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy(\.isASCIIDigit)
+        !name.isEmpty && name.allSatisfy(isDigit)
     }
+
+    /// `0`-`9` (template names and placeholders are ASCII only).
+    static func isDigit(_ c: Character) -> Bool { ("0"..."9").contains(c) }
+    /// `a`-`z`.
+    static func isLowerLetter(_ c: Character) -> Bool { ("a"..."z").contains(c) }
 
     static func braced(_ name: String) -> String { "{{\(name)}}" }
 
@@ -104,9 +109,9 @@ public enum TemplateRenderer {
             }
             return
         }
-        let allowed = name.allSatisfy { ($0.isASCIILowercase) || $0.isASCIIDigit || $0 == "_" }
+        let allowed = name.allSatisfy { isLowerLetter($0) || isDigit($0) || $0 == "_" }
         let first = name.first!
-        guard allowed, first.isASCIILowercase || first == "_" else {
+        guard allowed, isLowerLetter(first) || first == "_" else {
             throw CorbiError.invalid(
                 "The placeholder {{\(raw)}} is not valid: use lower-case letters, digits and _ (like {{first_name}}) or a position (like {{1}}).")
         }
@@ -118,7 +123,3 @@ public enum TemplateRenderer {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isASCIILowercase: Bool { ("a"..."z").contains(self) }
-}

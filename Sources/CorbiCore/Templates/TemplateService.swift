@@ -228,8 +228,8 @@ extension AppDatabase {
     /// `^[a-z][a-z0-9_]*$`, at most 512 characters (WhatsApp's limit).
     static func templateName(_ text: String) throws -> String {
         let name = text.trimmingCharacters(in: .whitespaces)
-        guard let first = name.first, first.isASCIILowercase, name.count <= 512,
-            name.allSatisfy({ $0.isASCIILowercase || $0.isASCIIDigit || $0 == "_" })
+        guard let first = name.first, TemplateRenderer.isLowerLetter(first), name.count <= 512,
+            name.allSatisfy({ TemplateRenderer.isLowerLetter($0) || TemplateRenderer.isDigit($0) || $0 == "_" })
         else {
             throw CorbiError.invalid(
                 "'\(text)' is not a valid template name: start with a lower-case letter, then lower-case letters, digits or _ (like appointment_reminder).")
@@ -242,7 +242,7 @@ extension AppDatabase {
         let language = text.trimmingCharacters(in: .whitespaces)
         let parts = language.split(separator: "_", omittingEmptySubsequences: false)
             .flatMap { $0.split(separator: "-", omittingEmptySubsequences: false) }
-        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isASCIILowercase),
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(TemplateRenderer.isLowerLetter),
             parts.dropFirst().allSatisfy({ (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         else {
             throw CorbiError.invalid("'\(text)' is not a language: use a code such as en, de or pt_BR.")

@@ -273,6 +273,8 @@ extension AppDatabase {
     /// Returns warnings for people (empty when all is well).
     @discardableResult
     public func syncCalendar(_ actor: Actor, calendar: VdirCalendar) -> [String] {
+        // Most commands find nothing to do: check without taking the write lock.
+        if let waiting = try? unsyncedBookingCount(actor), waiting == 0 { return [] }
         do {
             return try writer.write { db -> [String] in
                 let pending = try fetchDetails(

@@ -221,7 +221,7 @@ public enum TimeInput {
         guard !s.isEmpty else { throw CorbiError.invalid("The time is empty.") }
 
         if let date = parseISOWithOffset(s) { return .instant(date) }
-        if s == "now" { return .instant(now) }
+        if s == "now" { return .instant(Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))) }
 
         // Split into a day part and a time part.
         let dayPart: String

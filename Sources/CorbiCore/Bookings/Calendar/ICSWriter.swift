@@ -28,7 +28,8 @@ public enum ICSWriter {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// One VEVENT's lines (unfolded). Without a zone, times are written in UTC.
+    /// One VEVENT's lines (unfolded). Without a zone, or for a time in the second pass of
+    /// a repeated hour, times are written in UTC.
     static func event(_ detail: BookingDetail, zone: TimeZone?, stamp: Date) -> [String] {
         let b = detail.booking
         var lines = [
@@ -38,7 +39,7 @@ public enum ICSWriter {
             "CREATED:\(utc(b.createdAt))",
             "LAST-MODIFIED:\(utc(b.updatedAt))",
         ]
-        if let zone {
+        if let zone, isUnambiguous(b.start, zone), isUnambiguous(b.end, zone) {
             lines.append("DTSTART;TZID=\(zone.identifier):\(local(b.start, zone))")
             lines.append("DTEND;TZID=\(zone.identifier):\(local(b.end, zone))")
         } else {
@@ -59,6 +60,15 @@ public enum ICSWriter {
         lines.append("TRANSP:\(b.status == .cancelled ? "TRANSPARENT" : "OPAQUE")")
         lines.append("END:VEVENT")
         return lines
+    }
+
+    /// Whether the local time of `date` names it alone: in the hour clocks repeat, a local
+    /// time means its first occurrence (RFC 5545 3.3.5), so the second needs UTC.
+    static func isUnambiguous(_ date: Date, _ zone: TimeZone) -> Bool {
+        let wall = date.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: date)))
+        let c = TimeInput.utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: wall)
+        let local = LocalDateTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!)
+        return (try? TimeInput.resolve(local, in: zone).date) == date
     }
 
     /// A VTIMEZONE with one observance per offset change from the one in force at

@@ -39,6 +39,11 @@ public struct BookingsCommand: ParsableCommand {
         return "\(weekday) \(s) - \(e)"
     }
 
+    /// Shortens a table cell to `width` characters.
+    static func clip(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 3)) + "..."
+    }
+
     static func weekdayName(_ date: Date, zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -98,7 +103,8 @@ public struct BookingsCommand: ParsableCommand {
             for d in bookings {
                 let b = d.booking
                 table.add([
-                    String(b.id!), when(b, zone: zone), d.contactName, b.title, b.status.rawValue, b.location ?? "",
+                    String(b.id!), when(b, zone: zone), clip(d.contactName, 30), clip(b.title, 40), b.status.rawValue,
+                    clip(b.location ?? "", 24),
                     b.calendarSynced ? "ok" : "unsynced",
                 ])
             }

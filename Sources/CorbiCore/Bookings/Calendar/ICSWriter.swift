@@ -102,7 +102,11 @@ public enum ICSWriter {
     static func observance(daylight: Bool, start: String, offsetFrom: Int, offsetTo: Int, name: String?) -> [String] {
         let kind = daylight ? "DAYLIGHT" : "STANDARD"
         var lines = ["BEGIN:\(kind)", "DTSTART:\(start)", "TZOFFSETFROM:\(offsetString(offsetFrom))", "TZOFFSETTO:\(offsetString(offsetTo))"]
-        if let name, !name.isEmpty { lines.append("TZNAME:\(escape(name))") }
+        // Platforms without abbreviations answer "GMT+1", which readers may take for POSIX's
+        // inverted sign: better no name than a misleading one.
+        if let name, !name.isEmpty, !name.hasPrefix("GMT+"), !name.hasPrefix("GMT-") {
+            lines.append("TZNAME:\(escape(name))")
+        }
         lines.append("END:\(kind)")
         return lines
     }

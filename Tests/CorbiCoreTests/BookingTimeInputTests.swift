@@ -35,6 +35,9 @@ import Testing
         #expect(try iso("12am", berlin) == "2026-11-24T00:00:00+01:00")
         #expect(try iso("12pm", berlin) == "2026-11-24T12:00:00+01:00")
         #expect(try iso("fri 14:00", berlin) == "2026-11-27T14:00:00+01:00")
+        #expect(try iso("tomorrow at 3pm", berlin) == "2026-11-25T15:00:00+01:00")
+        #expect(try iso("in 1h30m", berlin) == "2026-11-24T12:30:00+01:00")
+        #expect(try iso("next fri 9:00", berlin) == "2026-11-27T09:00:00+01:00")
         #expect(try iso("friday 2pm", berlin) == "2026-11-27T14:00:00+01:00")
         // Today is Tuesday: a Tuesday time still ahead is today, one gone is next week.
         #expect(try iso("tue 14:00", berlin) == "2026-11-24T14:00:00+01:00")

@@ -47,8 +47,8 @@ public struct ResolvedTime: Equatable, Sendable {
 
 /// Reads dates, times and durations as staff type them, in the organization's time zone:
 /// ISO 8601 with or without offset, `YYYY-MM-DD HH:MM`, `today 15:00`, `tomorrow 9:30`,
-/// `fri 14:00` (the next Friday whose 14:00 is still ahead), `3pm`, `3:30pm` (today);
-/// durations `30m`, `1h`, `1h30m`.
+/// `fri 14:00` (the next Friday whose 14:00 is still ahead), `3pm`, `3:30pm` (today),
+/// `tomorrow at 3pm`, `in 2h`, `now`; durations `30m`, `1h`, `1h30m`.
 ///
 /// Wall times are converted to instants by hand rather than with `Calendar.date(from:)`,
 /// which silently moves a time in a spring-forward gap: a time that does not exist is
@@ -208,9 +208,10 @@ public enum TimeInput {
         case day(LocalDateTime)
     }
 
+    /// Lower case, single spaces, and without a connecting "at" ("tomorrow at 9:30").
     static func normalize(_ text: String) -> String {
         text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .split(whereSeparator: \.isWhitespace).filter { $0 != "at" }.joined(separator: " ")
     }
 
     /// Parses a date and/or time; `dayOnly` is nil where a day alone is not welcome.
@@ -221,7 +222,12 @@ public enum TimeInput {
         guard !s.isEmpty else { throw CorbiError.invalid("The time is empty.") }
 
         if let date = parseISOWithOffset(s) { return .instant(date) }
-        if s == "now" { return .instant(Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))) }
+        let wholeNow = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        if s == "now" { return .instant(wholeNow) }
+        // "in 2h", "in 1h30m": from now.
+        if s.hasPrefix("in "), let offset = try? duration(String(s.dropFirst(3))) {
+            return .instant(wholeNow.addingTimeInterval(offset))
+        }
 
         // Split into a day part and a time part.
         let dayPart: String

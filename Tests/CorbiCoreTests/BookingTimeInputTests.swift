@@ -109,3 +109,21 @@ import Testing
         #expect(DateFormatting.iso8601(day, in: saoPaulo) == "2018-11-04T01:00:00-02:00")
     }
 }
+
+@Suite struct BookingClockTests {
+    @Test func matchesFoundationFormatting() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = ["Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati"]
+            .compactMap(TimeZone.init(identifier:))
+        for _ in 0..<400 {
+            // 1970 to 2100, whole seconds (earlier local mean times have offsets in seconds).
+            let date = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: 0...4_102_444_800, using: &generator)))
+            for zone in zones {
+                #expect(BookingClock.iso8601(date, in: zone) == DateFormatting.iso8601(date, in: zone))
+                #expect(BookingClock.dateTime(date, in: zone) == DateFormatting.dateTime(date, in: zone))
+            }
+        }
+        #expect(BookingClock.weekdayName(BookingFixture.defaultNow, in: TimeZone(identifier: "UTC")!) == "Tue")
+        #expect(BookingClock.fields(Date(timeIntervalSince1970: -1), offset: 0).year == 1969)
+    }
+}

@@ -186,7 +186,7 @@ public enum TimeInput {
         let jumpTo = formatClock(transition.addingTimeInterval(TimeInterval(after)))
         throw CorbiError.invalid(
             "\(local) does not exist in \(zone.identifier): clocks jump from \(jumpFrom) to \(jumpTo) that night. "
-                + "The nearest valid times are \(DateFormatting.dateTime(lastBefore, in: zone)) and \(DateFormatting.dateTime(transition, in: zone)).")
+                + "The nearest valid times are \(BookingClock.dateTime(lastBefore, in: zone)) and \(BookingClock.dateTime(transition, in: zone)).")
     }
 
     /// The first instant in (lower, upper] whose offset differs from lower's (binary search).

@@ -65,10 +65,15 @@ public enum ICSWriter {
     /// Whether the local time of `date` names it alone: in the hour clocks repeat, a local
     /// time means its first occurrence (RFC 5545 3.3.5), so the second needs UTC.
     static func isUnambiguous(_ date: Date, _ zone: TimeZone) -> Bool {
-        let wall = date.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: date)))
-        let c = TimeInput.utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: wall)
-        let local = LocalDateTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!)
-        return (try? TimeInput.resolve(local, in: zone).date) == date
+        let t = date.timeIntervalSince1970
+        let wall = t + TimeInterval(zone.secondsFromGMT(for: date))
+        // An earlier instant showing the same wall time means this is the second pass.
+        for probe in [t - 86_400, t + 86_400] {
+            let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: probe))
+            let candidate = wall - TimeInterval(offset)
+            if candidate < t, zone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate)) == offset { return false }
+        }
+        return true
     }
 
     /// A VTIMEZONE with one observance per offset change from the one in force at
@@ -180,9 +185,9 @@ public enum ICSWriter {
 
     /// `20260330T093000` of `date` shifted by `offset` seconds.
     static func local(_ date: Date, offset: Int) -> String {
-        let c = TimeInput.utcCalendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: date.addingTimeInterval(TimeInterval(offset)))
-        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let f = BookingClock.fields(date, offset: offset)
+        let pad = BookingClock.pad
+        return "\(pad(f.year, 4))\(pad(f.month, 2))\(pad(f.day, 2))T\(pad(f.hour, 2))\(pad(f.minute, 2))\(pad(f.second, 2))"
     }
 
     /// `+0200`.

@@ -94,7 +94,7 @@ import Testing
         let w = try Workspace(timezone: "Europe/Berlin")
         defer { w.remove() }
         let started = try (0..<10).map { i in
-            try w.start(["book", i % 2 == 0 ? "anna" : "anna@example.com", "2030-06-03 10:00", "--location", "Room \(i % 2 == 0 ? "1" : "1")", "--json"])
+            try w.start(["book", i % 2 == 0 ? "anna" : "anna@example.com", "2030-06-03 10:00", "--location", "Room 1", "--json"])
         }
         let results = try started.map(w.wait)
         let codes = results.map(\.status).sorted()
@@ -112,6 +112,13 @@ import Testing
         #expect(events.filter { $0["outcome"] as? String == "ok" }.count == 1)
         let files = try FileManager.default.contentsOfDirectory(atPath: w.calendarFolder.path).filter { $0.hasSuffix(".ics") }
         #expect(files.count == 1)
+
+        // Ten confirmations of one pending booking: compare-and-swap, one wins.
+        let confirms = try (0..<10).map { _ in try w.start(["bookings", "confirm", "1"]) }.map(w.wait)
+        #expect(confirms.map(\.status).sorted() == [0] + Array(repeating: 65, count: 9))
+        let shown = try w.run("bookings", "show", "1", "--json")
+        #expect(shown.json["status"] as? String == "confirmed")
+        #expect(shown.json["sequence"] as? Int == 1)
     }
 
     @Test func aScriptedWeekInBerlin() throws {

@@ -120,6 +120,19 @@ import Testing
         #expect(try f.db.booking(f.staff, id: String(b.id!)).booking.sequence == 2)
     }
 
+    @Test func anUnquotedFullNameBeforeTheTimeIsTheContact() throws {
+        let f = try BookingFixture()
+        defer { f.remove() }
+        let b = try book(f, "Ben", "Meyer tomorrow 9:30")
+        #expect(b.contactId == f.ben.id)
+        #expect(BookingClock.iso8601(b.start, in: f.staff.organization.timeZone) == "2026-11-25T09:30:00+01:00")
+        // Words that are neither name nor time are still refused as a time.
+        #expect(bookingErrorMessage { _ = try book(f, "Ben", "whenever") }.contains("'whenever' is not a time"))
+        // A time that cannot be booked is reported as such, not taken for a name.
+        #expect(bookingErrorMessage { _ = try book(f, "Ben", "2027-03-28 02:30") }.contains("does not exist"))
+        #expect(bookingErrorMessage { _ = try book(f, "Ben", "tomorrow 25:00") }.contains("is not a time"))
+    }
+
     @Test func pastStartsNeedAllowPast() throws {
         let f = try BookingFixture()
         defer { f.remove() }

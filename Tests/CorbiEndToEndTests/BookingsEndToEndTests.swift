@@ -165,17 +165,22 @@ import Testing
         #expect(try w.run("bookings", "show", "99").status == 66)
         #expect(try w.run("book", "anna", "2030-06-05 10:00", "--duration", "forever").status == 65)
         #expect(try w.run("book", "anna").status == 64)
+        // A full name typed without quotes before the time.
+        let unquoted = try w.run("book", "Ben", "Meyer", "2030-06-05", "10:00", "--json")
+        Self.expectOK(unquoted)
+        #expect(unquoted.json["contactName"] as? String == "Ben Meyer")
+        #expect(try w.run("bookings", "cancel", "5").status == 0)
         // Past bookings need --allow-past.
         #expect(try w.run("book", "anna", "2020-01-01 10:00").status == 65)
 
         // The list: in the zone, with every booking's state.
         let list = try w.run("bookings", "list", "--json")
         let bookings = (list.json["bookings"] as? [[String: Any]]) ?? []
-        #expect(bookings.map { $0["status"] as? String ?? "" } == ["cancelled", "pending", "confirmed", "pending"])
+        #expect(bookings.map { $0["status"] as? String ?? "" } == ["cancelled", "pending", "confirmed", "cancelled", "pending"])
         #expect(bookings.allSatisfy { $0["calendarSynced"] as? Bool == true })
         // One calendar file per booking, the cancelled one included.
         let files = try FileManager.default.contentsOfDirectory(atPath: w.calendarFolder.path).filter { $0.hasSuffix(".ics") }
-        #expect(files.count == 4)
+        #expect(files.count == 5)
         let cancelledUID = try #require(bookings.first?["externalCalendarId"] as? String)
         let cancelledFile = try String(contentsOf: w.calendarFolder.appendingPathComponent("\(cancelledUID).ics"), encoding: .utf8)
         #expect(cancelledFile.contains("STATUS:CANCELLED\r\n"))

@@ -11,7 +11,7 @@ public struct BookCommand: CorbiCommand {
             2026-03-30T14:00, 2026-03-30T14:00+02:00, today 15:00, tomorrow 9:30, \
             fri 14:00 (the next Friday whose 14:00 is still ahead), 3pm, 3:30pm (today), \
             tomorrow at 3pm, in 2h. \
-            Quotes are optional: `book anna tomorrow 9:30` works. Durations: 30m, 1h, 1h30m. \
+            Quotes are optional: `book Anna Schmidt tomorrow 9:30` works. Durations: 30m, 1h, 1h30m. \
             A time skipped by a daylight-saving change is refused; a time that happens \
             twice takes the first.
             """)

@@ -99,10 +99,11 @@ extension AppDatabase {
         let detail = try perform(actor, "bookings.book", requires: .write) { db, entry in
             let zone = actor.organization.timeZone
             let now = environment.now()
-            let contact = try resolveContact(db, actor: actor, ref: input.contact)
+            let (contactRef, startText) = Self.splitNameFromTime(contact: input.contact, start: input.start, zone: zone, now: now)
+            let contact = try resolveContact(db, actor: actor, ref: contactRef)
             entry.target = "contact:\(contact.id!)"
             let (start, end, timeNotes) = try Self.interval(
-                start: input.start, duration: input.duration, end: input.end, defaultDuration: Self.defaultBookingDuration,
+                start: startText, duration: input.duration, end: input.end, defaultDuration: Self.defaultBookingDuration,
                 zone: zone, now: now)
             notes += timeNotes
             try Self.checkNotPast(start, allowPast: input.allowPast, zone: zone, now: now)
@@ -343,6 +344,28 @@ extension AppDatabase {
                 "The end (\(BookingClock.dateTime(end, in: zone))) must be after the start (\(BookingClock.dateTime(start.date, in: zone))).")
         }
         return (start.date, end, notes)
+    }
+
+    /// `book Anna Schmidt tomorrow 9:30` typed without quotes: when the start does not read
+    /// as a time but does without its first words, those words belong to the name.
+    static func splitNameFromTime(contact: String, start: String, zone: TimeZone, now: Date) -> (String, String) {
+        guard (try? TimeInput.instant(start, in: zone, now: now)) == nil else { return (contact, start) }
+        let words = start.split(whereSeparator: \.isWhitespace).map(String.init)
+        // Only words that look like a name move: letters (and ' - .), no time words.
+        let timeWords: Set<String> = ["today", "tomorrow", "tmrw", "yesterday", "next", "in", "at", "now", "noon", "midnight"]
+        func isNameWord(_ w: String) -> Bool {
+            let lower = w.lowercased()
+            return w.allSatisfy { $0.isLetter || "'’-.".contains($0) } && w.contains(where: \.isLetter)
+                && !timeWords.contains(lower) && TimeInput.weekdays[lower] == nil && TimeInput.parseTime(lower) == nil
+        }
+        for count in 1..<max(words.count, 1) {
+            guard isNameWord(words[count - 1]) else { break }
+            let rest = words.dropFirst(count).joined(separator: " ")
+            if (try? TimeInput.instant(rest, in: zone, now: now)) != nil {
+                return (([contact] + words.prefix(count)).joined(separator: " "), rest)
+            }
+        }
+        return (contact, start)
     }
 
     static func checkNotPast(_ start: Date, allowPast: Bool, zone: TimeZone, now: Date) throws {

@@ -449,6 +449,12 @@ extension AppDatabase {
         }
         if let text = filter.from { from = try TimeInput.bound(text, in: zone, now: now, endOfDay: false) }
         if let text = filter.to { to = try TimeInput.bound(text, in: zone, now: now, endOfDay: true) }
+        // "--from fri --to tue": the Tuesday after that Friday.
+        if let start = from, let end = to, end <= start, let text = filter.to,
+            TimeInput.weekdays[TimeInput.normalize(text).replacingOccurrences(of: "next ", with: "")] != nil
+        {
+            to = TimeInput.startOfDay(containing: end, in: zone, addingDays: 7)
+        }
         if filter.upcoming { from = max(from ?? now, now) }
         if let from, let to, to <= from {
             throw CorbiError.invalid(

@@ -6,7 +6,8 @@ public enum Output {
     public static func print(_ result: CommandResult) {
         for line in result.stderr { writeError(line) }
         if !result.stdout.isEmpty {
-            write(result.stdout.hasSuffix("\n") ? result.stdout : result.stdout + "\n")
+            // Compare scalars: a final CRLF (iCalendar) is one Character, not "\n".
+            write(result.stdout.unicodeScalars.last == "\n" ? result.stdout : result.stdout + "\n")
         }
     }
 

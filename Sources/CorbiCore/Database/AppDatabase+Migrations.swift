@@ -7,6 +7,7 @@ extension AppDatabase {
         migrator.registerMigration("v1-domain") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("v2-bookings-overlap-trigger", migrate: migrateBookingsOverlapTrigger)
         return migrator
     }
 }

@@ -88,10 +88,19 @@ extension Session {
     /// from the standard streams.
     public static func fromProcess(options: GlobalOptions) -> Session {
         let env = ProcessInfo.processInfo.environment
-        return Session(
+        let session = Session(
             settings: Settings.resolve(options, environment: env), processEnvironment: env,
             stdoutIsTerminal: isatty(STDOUT_FILENO) != 0, stderrIsTerminal: isatty(STDERR_FILENO) != 0,
             stdinIsTerminal: isatty(STDIN_FILENO) != 0)
+        if session.stdinIsTerminal {
+            // Questions are asked only when a person can answer them.
+            session.confirm = { question in
+                FileHandle.standardError.write(Data((question + " ").utf8))
+                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                return answer == "y" || answer == "yes"
+            }
+        }
+        return session
     }
 }
 

@@ -32,8 +32,8 @@ enum Chunker {
 
     /// The file's lines without their terminators ("\r\n" or "\n").
     static func splitLines(_ text: String) -> [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for i in lines.indices where lines[i].hasSuffix("\r") { lines[i] = lines[i].dropLast() }
+        // "\r\n" is one Character in Swift, so both terminators are matched as Characters.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
         return lines
     }

@@ -1,3 +1,4 @@
+import CorbiKnowledge
 import Foundation
 
 /// A numbered source of an answer: a file under the knowledge-base root and the lines
@@ -67,24 +68,37 @@ public struct AnswerExtractor: Sendable {
         struct Candidate {
             var sentence: Sentence
             var stems: Set<String>
-            var context: Set<String>
+            /// The words of the sentence's own section title (and table header row).
+            var section: Set<String>
+            /// The words of the headings above that, and of the file name.
+            var parent: Set<String>
             var passageIndex: Int
             var position: Int
+            /// Which section of the passage (headings inside a passage start new ones).
+            var sectionNumber: Int
         }
         var candidates: [[Candidate]] = []
         var everywhere = Set<String>()
         for (index, passage) in passages.prefix(maxPassages).enumerated() {
             let sentences = SentenceSplitter.sentences(text: passage.text, firstLine: passage.lineStart)
-            let fileWords = (passage.path as NSString).lastPathComponent
-            var context = TextAnalysis.stems(passage.heading).union(TextAnalysis.stems(fileWords))
+            let headings = passage.heading.components(separatedBy: "›")
+            var section = TextAnalysis.stems(headings.last ?? "")
+            var parent = TextAnalysis.stems(headings.dropLast().joined(separator: " "))
+                .union(TextAnalysis.stems((passage.path as NSString).deletingPathExtension))
             var list: [Candidate] = []
             var tableHeader: Set<String> = []
             var previousWasRow = false
+            var sectionNumber = 0
             for sentence in sentences {
                 let stems = TextAnalysis.stems(sentence.text)
                 everywhere.formUnion(stems)
                 if sentence.isHeading {
-                    context.formUnion(stems)
+                    // The passage may hold a sub-section: its title becomes the nearest one.
+                    if !list.isEmpty || !stems.isSubset(of: section) {
+                        if list.isEmpty { parent.formUnion(section) }
+                        section = stems
+                        sectionNumber += 1
+                    }
                     continue
                 }
                 // The first row of a table names its columns: context for the rows below.
@@ -93,97 +107,142 @@ public struct AnswerExtractor: Sendable {
                 if !isRow { tableHeader = [] }
                 previousWasRow = isRow
                 list.append(Candidate(
-                    sentence: sentence, stems: stems, context: isRow ? context.union(tableHeader) : context,
-                    passageIndex: index, position: list.count))
+                    sentence: sentence, stems: stems, section: isRow ? section.union(tableHeader) : section,
+                    parent: parent, passageIndex: index, position: list.count, sectionNumber: sectionNumber))
             }
-            everywhere.formUnion(context)
+            everywhere.formUnion(section.union(parent))
             candidates.append(list)
         }
 
-        // Credit of each term in a set of stems: 1 for the word itself, 0.8 for a shared
-        // long prefix ("orthodontic" / "orthodontist"), 0.75 for a synonym, 0.6 when only
-        // the heading (or the table's header row) has it.
-        func credit(_ term: String, _ stems: Set<String>, _ context: Set<String>) -> Double {
+        // Credit of each term: 1 for the word itself, 0.8 for a shared long prefix
+        // ("orthodontic" / "orthodontist"), 0.75 for a synonym; when only a heading has it,
+        // 0.9 for the sentence's own section title and 0.6 for the headings above.
+        func credit(_ term: String, _ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
             if stems.contains(term) { return 1 }
             if prefixMatches(term, stems) { return 0.8 }
             if matches(term, stems) { return 0.75 }
-            if matches(term, context) || prefixMatches(term, context) { return 0.6 }
+            if matches(term, section) || prefixMatches(term, section) { return 0.9 }
+            if matches(term, parent) || prefixMatches(term, parent) { return 0.6 }
             return 0
         }
-        func coverage(_ stems: Set<String>, _ context: Set<String>) -> Double {
+        func coverage(_ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
             var covered = 0.0
-            for (term, weight) in zip(terms, weights) { covered += credit(term, stems, context) * weight }
+            for (term, weight) in zip(terms, weights) { covered += credit(term, stems, section, parent) * weight }
             return covered / totalWeight
         }
-        func rankFactor(_ index: Int) -> Double { max(0.7, 1 - 0.06 * Double(index)) }
-        func score(_ c: Candidate) -> Double {
-            var s = coverage(c.stems, c.context) * rankFactor(c.passageIndex)
-            if intent.matches(c.sentence.text) { s += 0.08 }
-            if c.sentence.isLeadIn { s -= 0.05 }
-            // A long sentence covers words by chance; prefer the tight one.
-            if c.sentence.text.count > 240 { s -= 0.05 }
-            return s
+        func covers(_ term: String, _ stems: Set<String>) -> Bool { matches(term, stems) || prefixMatches(term, stems) }
+        // The retriever's own ranking counts: by score against the best one when scores
+        // are positive, else by position.
+        let topScore = passages.first?.score ?? 0
+        func rankFactor(_ index: Int) -> Double {
+            let byPosition = max(0.7, 1 - 0.06 * Double(index))
+            guard topScore > 0, index < passages.count, passages[index].score > 0 else { return byPosition }
+            return max(0.7, min(byPosition, 0.7 + 0.3 * passages[index].score / topScore))
+        }
+        func sentenceScore(_ c: Candidate) -> Double {
+            coverage(c.stems, c.section, c.parent) * rankFactor(c.passageIndex)
         }
 
-        // The best single sentence.
-        var best: (Candidate, Double)?
+        // A window of neighbours in one passage around an anchor sentence, grown while
+        // they add something: a key word not covered yet, the items a lead-in sentence
+        // announces, or (for "what should I do" questions) the next step of the section.
+        func window(around anchor: Candidate) -> [Int] {
+            let list = candidates[anchor.passageIndex]
+            var window = [anchor.position]
+            var stems = anchor.stems
+            func adds(_ c: Candidate) -> Bool {
+                terms.contains { !covers($0, stems) && covers($0, c.stems) }
+            }
+            while window.count < maxSentences {
+                let first = window.min()!, last = window.max()!
+                // Only within the anchor's own section.
+                let after = last + 1 < list.count && list[last + 1].sectionNumber == anchor.sectionNumber ? last + 1 : nil
+                let before = first > 0 && list[first - 1].sectionNumber == anchor.sectionNumber ? first - 1 : nil
+                var next: Int?
+                if let after, list[last].sentence.isLeadIn {
+                    next = after
+                } else if let after, adds(list[after]) {
+                    next = after
+                } else if let before, list[before].sentence.isLeadIn || adds(list[before]) {
+                    next = before
+                } else if intent.procedure, let after {
+                    next = after
+                }
+                guard let n = next else { break }
+                window.append(n)
+                stems.formUnion(list[n].stems)
+            }
+            return window.sorted()
+        }
+        let termSet = Set(terms)
+        func windowScore(_ positions: [Int], in list: [Candidate]) -> (score: Double, coverage: Double) {
+            let members = positions.map { list[$0] }
+            let anchor = members[0]
+            let stems = members.reduce(into: Set<String>()) { $0.formUnion($1.stems) }
+            let covered = coverage(stems, anchor.section, anchor.parent)
+            var s = covered * rankFactor(anchor.passageIndex)
+            let texts = members.map(\.sentence.text)
+            if texts.contains(where: intent.matches) { s += 0.08 }
+            if intent.name, texts.contains(where: QuestionIntent.hasInnerCapital) { s += 0.05 }
+            // Sentences that only repeat the question's words answer nothing.
+            let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
+            s += min(0.06, 0.015 * Double(novel) / Double(positions.count))
+            let words = texts.reduce(0) { $0 + $1.split(separator: " ").count }
+            if words < 4 { s -= 0.1 }
+            if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
+            if texts.allSatisfy(\.isEmpty) { s = 0 }
+            if intent.procedure {
+                // "What should I do with X": a section titled X is the answer.
+                let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
+                if titled >= totalWeight / 2 { s += 0.05 }
+            } else {
+                s -= 0.02 * Double(positions.count - 1)
+            }
+            // Ties go to the sentence nearer its section's start; steps and lists are read
+            // from their first item.
+            let sectionStart = list.firstIndex { $0.sectionNumber == anchor.sectionNumber } ?? 0
+            s -= (intent.procedure ? 0.02 : 0.002) * Double(min(positions[0] - sectionStart, 10))
+            if members.count == 1 && anchor.sentence.isLeadIn { s -= 0.05 }
+            return (s, covered)
+        }
+
+        var best: (positions: [Int], passage: Int, score: Double, coverage: Double)?
         for list in candidates {
             for c in list {
-                let s = score(c)
-                if best == nil || s > best!.1 + 1e-9 { best = (c, s) }
+                let positions = window(around: c)
+                let (s, covered) = windowScore(positions, in: list)
+                if best == nil || s > best!.score + 1e-9 { best = (positions, c.passageIndex, s, covered) }
             }
         }
-        guard let (anchor, anchorScore) = best, anchorScore > 0 else { return Extraction(picks: [], confidence: 0, terms: terms) }
+        guard let best, best.score > 0, best.coverage > 0 else { return Extraction(picks: [], confidence: 0, terms: terms) }
+        let list = candidates[best.passage]
+        var picks = best.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: best.passage, score: sentenceScore(list[$0])) }
+        var stems = best.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) }
+        let anchor = list[best.positions[0]]
+        var confidence = best.coverage
 
-        // Grow a window of neighbours in the same passage while they add something: a
-        // key word not covered yet, or the items a lead-in sentence announces.
-        let list = candidates[anchor.passageIndex]
-        var window = [anchor.position]
-        var stems = anchor.stems
-        func adds(_ c: Candidate) -> Bool {
-            terms.contains { !matches($0, stems) && !prefixMatches($0, stems) && (matches($0, c.stems) || prefixMatches($0, c.stems)) }
-        }
-        while window.count < maxSentences {
-            let first = window.min()!, last = window.max()!
-            var next: Int?
-            if list[last].sentence.isLeadIn, last + 1 < list.count {
-                next = last + 1
-            } else if last + 1 < list.count, adds(list[last + 1]) {
-                next = last + 1
-            } else if first > 0, list[first - 1].sentence.isLeadIn || adds(list[first - 1]) {
-                next = first - 1
-            }
-            guard let n = next else { break }
-            window.append(n)
-            stems.formUnion(list[n].stems)
-        }
-        window.sort()
-        var picks = window.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: anchor.passageIndex, score: score(list[$0])) }
-        var confidence = coverage(stems, anchor.context)
-
-        // One more sentence from another passage when it covers what is still missing.
+        // One more sentence from another passage when it nearly answers on its own and
+        // covers what is still missing.
         if picks.count < maxSentences, confidence < 0.999 {
             var extra: (Candidate, Double)?
             for list in candidates {
-                for c in list where c.passageIndex != anchor.passageIndex && adds(c) {
-                    let gain = coverage(stems.union(c.stems), anchor.context) - confidence
+                for c in list where c.passageIndex != best.passage && coverage(c.stems, c.section, c.parent) >= 0.6 {
+                    let gain = coverage(stems.union(c.stems), anchor.section, anchor.parent) - confidence
                     if gain >= 0.2, extra == nil || gain > extra!.1 { extra = (c, gain) }
                 }
             }
             if let (c, _) = extra {
-                picks.append(Extraction.Pick(sentence: c.sentence, passageIndex: c.passageIndex, score: score(c)))
+                picks.append(Extraction.Pick(sentence: c.sentence, passageIndex: c.passageIndex, score: sentenceScore(c)))
                 stems.formUnion(c.stems)
-                confidence = coverage(stems, anchor.context)
+                confidence = coverage(stems, anchor.section, anchor.parent)
             }
         }
 
         // A key word found nowhere in what was retrieved means the knowledge base is
         // probably about something else.
-        let missing = zip(terms, weights).filter { term, weight in
-            weight >= 1 && !matches(term, everywhere) && !prefixMatches(term, everywhere)
-        }
+        let missing = zip(terms, weights).filter { term, weight in weight >= 1 && !covers(term, everywhere) }
         if !missing.isEmpty { confidence *= 0.75 }
-        confidence *= rankFactor(anchor.passageIndex) > 0.99 ? 1 : 0.97
+        if best.passage > 0 { confidence *= 0.97 }
         confidence = (min(1, max(0, confidence)) * 1000).rounded() / 1000
         return Extraction(picks: picks, confidence: confidence, terms: terms)
     }
@@ -211,6 +270,10 @@ struct QuestionIntent {
     var time = false
     var duration = false
     var count = false
+    /// "What should I do ...", "How do I ...": the steps that follow belong to the answer.
+    var procedure = false
+    /// "Who ...", "Which ...": a name is expected.
+    var name = false
 
     init(_ question: String) {
         let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "
@@ -218,6 +281,13 @@ struct QuestionIntent {
         time = [" when ", "what time", " hours", " open", " close"].contains { q.contains($0) }
         duration = q.contains("how long")
         count = q.contains("how many")
+        procedure = [" what should i ", " what do i do", " what to do", " how do i ", " how should i ", " what happens "].contains { q.contains($0) }
+        name = q.hasPrefix(" who ") || q.hasPrefix(" which ") || q.contains(" who ")
+    }
+
+    /// A capitalised word after the first one: a name ("Zilveren Kruis", "Dr. Haddad").
+    static func hasInnerCapital(_ text: String) -> Bool {
+        text.split(separator: " ").dropFirst().contains { $0.first?.isUppercase == true }
     }
 
     func matches(_ text: String) -> Bool {

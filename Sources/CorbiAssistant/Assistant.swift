@@ -1,3 +1,4 @@
+import CorbiKnowledge
 import Foundation
 
 /// Where the assistant gets its passages: the organization's knowledge base in the

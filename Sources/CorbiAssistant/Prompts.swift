@@ -1,3 +1,4 @@
+import CorbiKnowledge
 import Foundation
 
 /// The wording of answers and the LLM prompts, read at run time from the prompts folder
@@ -76,8 +77,8 @@ public struct Prompts: Sendable, Equatable {
 
     /// The user message for a question and its numbered passages.
     public func userMessage(question: String, passages: [Passage]) -> String {
-        let numbered = passages.enumerated().map { index, p in
-            let heading = p.heading.isEmpty ? "" : " (\(p.heading))"
+        let numbered: String = passages.enumerated().map { (index: Int, p: Passage) -> String in
+            let heading: String = p.heading.isEmpty ? "" : " (\(p.heading))"
             return "[\(index + 1)] \(p.path):\(p.lineStart)-\(p.lineEnd)\(heading)\n\(p.text)"
         }.joined(separator: "\n\n")
         return user.replacingOccurrences(of: "{{question}}", with: question)

@@ -102,7 +102,7 @@ public enum TextAnalysis {
         ["child", "children", "kid", "kids", "paediatric", "pediatric"],
         ["emergency", "urgent", "urgently", "pain", "toothache"],
         ["park", "parking", "car", "garage"],
-        ["eat", "food", "meal", "drink"],
+        ["eat", "food", "meal", "drink", "diet"],
         ["whiten", "whitening", "bleach", "bleaching"],
         ["located", "location", "address", "where", "find"],
         ["book", "booking", "appointment", "schedule", "reserve"],

@@ -30,7 +30,7 @@ import Testing
         ("What should I bring to my first visit?", brightsmileFiles + "new-patients.md", "ID card"),
         ("What number do I call for an emergency outside opening hours?", brightsmileFiles + "emergency-contact.md", "030 555 0999"),
         ("How long do you keep dental records?", brightsmileFiles + "privacy.html", "20 years"),
-        ("Who handles complaints?", brightsmileFiles + "complaints.txt", "Priya Raman"),
+        ("Who handles complaints?", brightsmileFiles + "team.md", "Priya Raman"),
         ("Which days does the hygienist work?", brightsmileFiles + "team.md", "Tuesday, Thursday"),
         ("Do you offer sedation?", brightsmileFiles + "faq.md", "do not offer sedation"),
         ("What should I avoid eating or drinking after teeth whitening?", "aftercare/teeth-whitening.md", "coffee"),

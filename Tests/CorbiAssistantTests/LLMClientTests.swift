@@ -1,3 +1,4 @@
+import CorbiKnowledge
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CorbiKnowledge
 import Testing
 
 @testable import CorbiAssistant

@@ -43,7 +43,7 @@ public struct AskCommand: CorbiCommand {
         let result: AssistantAnswer
         do {
             knowledgeBase = try KnowledgeBase(
-                root: session.settings.knowledgeBasePath, indexPath: Self.indexPath(forDatabase: session.settings.databasePath))
+                root: session.settings.knowledgeBasePath, indexPath: KnowledgeBase.indexPath(besideDatabase: session.settings.databasePath))
             // An edited file must show in the very next answer; an unchanged tree costs a stat per file.
             try knowledgeBase.refresh()
             fingerprint = try knowledgeBase.fingerprint(organizationDomain: domain)
@@ -96,12 +96,6 @@ public struct AskCommand: CorbiCommand {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// The knowledge-base index beside the database: `corbi.sqlite` -> `corbi.kb-index.sqlite`.
-    static func indexPath(forDatabase databasePath: String) -> String {
-        let url = URL(fileURLWithPath: databasePath)
-        return url.deletingPathExtension().path + ".kb-index.sqlite"
     }
 }
 

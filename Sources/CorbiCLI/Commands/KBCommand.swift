@@ -7,7 +7,7 @@ import Foundation
 public struct KBCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kb", abstract: "Index and search the knowledge base.",
-        subcommands: [Index.self, Status.self, Search.self], defaultSubcommand: Status.self)
+        subcommands: [Index.self, Status.self, Search.self, Bench.self], defaultSubcommand: Status.self)
 
     public init() {}
 
@@ -117,6 +117,72 @@ public struct KBCommand: ParsableCommand {
                 if !p.snippet.isEmpty { lines.append("   \(p.snippet)") }
             }
             return CommandOutput(text: passages.isEmpty ? "No passages found." : lines.joined(separator: "\n"), json: JSON(results: results))
+        }
+    }
+
+    /// `corbi kb bench QUERIES`: in-process timings for BENCHMARKS.md (hidden).
+    struct Bench: CorbiCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the no-change re-scan, one edited file and every query of a file (one a line).",
+            shouldDisplay: false)
+        @Argument(help: "A file of queries, one a line.") var queries: String
+        @Option(help: "A file under the knowledge base to edit (and restore) for the one-file re-index timing.") var edit: String?
+        @Option(help: "Write each query's top 10 (path:lineStart) as JSON Lines here.") var results: String?
+        @Option(help: "Passages per query.") var limit: Int = 10
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let actor = try session.actor()
+            let kb = try session.knowledgeBase()
+            let domain = actor.organization.domain
+            func ms(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+            try KBCommand.mapping { try kb.refresh() }
+            var rescans: [Double] = []
+            for _ in 0..<5 {
+                let t = DispatchTime.now()
+                try KBCommand.mapping { try kb.refresh() }
+                rescans.append(ms(t))
+            }
+            var editMs: Double? = nil
+            if let edit {
+                let path = session.settings.knowledgeBasePath + "/" + edit
+                let original = try Data(contentsOf: URL(fileURLWithPath: path))
+                try (original + Data("\nAn edited line about zanzibar quokkas.\n".utf8)).write(to: URL(fileURLWithPath: path))
+                let t = DispatchTime.now()
+                let summary = try KBCommand.mapping { try kb.refresh() }
+                editMs = ms(t)
+                let found = try kb.search("zanzibar quokkas", organizationDomain: domain, limit: 1).first?.path == edit
+                try original.write(to: URL(fileURLWithPath: path))
+                try KBCommand.mapping { try kb.refresh() }
+                if summary.indexed != 1 || !found { throw CorbiError.internal("The edited file was not re-indexed.") }
+            }
+            let lines = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n").map(String.init)
+            var latencies: [Double] = []
+            var out = ""
+            for line in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                // Refreshed just before, so the timing below is the search alone.
+                try KBCommand.mapping { try kb.refresh() }
+                let t = DispatchTime.now()
+                let hits = try kb.search(line, organizationDomain: domain, limit: limit)
+                latencies.append(ms(t))
+                out += JSONOutput.encode(["query": line, "top": hits.map { "\($0.path):\($0.lineStart)" }.joined(separator: " ")]) + "\n"
+            }
+            if let results { try out.write(toFile: results, atomically: true, encoding: .utf8) }
+            latencies.sort()
+            rescans.sort()
+            let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2]
+            let p95 = latencies.isEmpty ? 0 : latencies[Int(0.95 * Double(latencies.count - 1))]
+            let mean = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
+            struct JSON: Encodable {
+                var rescanMs: Double
+                var editMs: Double?
+                var queries: Int
+                var queryMeanMs, queryP50Ms, queryP95Ms: Double
+            }
+            let json = JSON(rescanMs: rescans[rescans.count / 2], editMs: editMs, queries: latencies.count, queryMeanMs: mean, queryP50Ms: p50, queryP95Ms: p95)
+            let text = String(format: "rescan_ms=%.1f", json.rescanMs) + (editMs.map { String(format: " edit_ms=%.1f", $0) } ?? "")
+                + String(format: " queries=%d query_mean_ms=%.2f query_p50_ms=%.2f query_p95_ms=%.2f", latencies.count, mean, p50, p95)
+            return CommandOutput(text: text, json: json)
         }
     }
 

@@ -15,7 +15,7 @@ final class Searcher: @unchecked Sendable {
         /// Pseudo-relevance feedback: passages read, terms added, weight of the added terms.
         var feedbackPassages = 10
         var feedbackTerms = 10
-        var feedbackWeight = 0.5
+        var feedbackWeight = 0.3
         /// Longest query text read, and most distinct terms kept.
         var maxQueryCharacters = 32_768
         var maxTerms = 48

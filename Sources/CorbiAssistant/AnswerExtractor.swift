@@ -59,9 +59,12 @@ public struct AnswerExtractor: Sendable {
     public init() {}
 
     public func extract(question: String, passages: [Passage]) -> Extraction {
-        let terms = TextAnalysis.keyTerms(question)
-        guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms) }
         let intent = QuestionIntent(question)
+        var terms = TextAnalysis.keyTerms(question)
+        // "Where ...?" asks for a place: the words of addresses and directions answer it.
+        let placeTerm = TextAnalysis.stem("location")
+        if intent.place && !terms.contains(placeTerm) { terms.append(placeTerm) }
+        guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms) }
         let weights = terms.map(TextAnalysis.weight(of:))
         let totalWeight = weights.reduce(0, +)
 
@@ -150,14 +153,19 @@ public struct AnswerExtractor: Sendable {
             let list = candidates[anchor.passageIndex]
             var window = [anchor.position]
             var stems = anchor.stems
+            // A section title covers its sentences already.
             func adds(_ c: Candidate) -> Bool {
-                terms.contains { !covers($0, stems) && covers($0, c.stems) }
+                terms.contains { !covers($0, stems) && !covers($0, anchor.section) && covers($0, c.stems) }
+            }
+            // Table rows grow into rows, prose into prose.
+            func fits(_ index: Int) -> Bool {
+                list[index].sectionNumber == anchor.sectionNumber && list[index].sentence.isTableRow == anchor.sentence.isTableRow
             }
             while window.count < maxSentences {
                 let first = window.min()!, last = window.max()!
                 // Only within the anchor's own section.
-                let after = last + 1 < list.count && list[last + 1].sectionNumber == anchor.sectionNumber ? last + 1 : nil
-                let before = first > 0 && list[first - 1].sectionNumber == anchor.sectionNumber ? first - 1 : nil
+                let after = last + 1 < list.count && fits(last + 1) ? last + 1 : nil
+                let before = first > 0 && fits(first - 1) ? first - 1 : nil
                 var next: Int?
                 if let after, list[last].sentence.isLeadIn {
                     next = after
@@ -186,7 +194,7 @@ public struct AnswerExtractor: Sendable {
             if intent.name, texts.contains(where: QuestionIntent.hasInnerCapital) { s += 0.05 }
             // Sentences that only repeat the question's words answer nothing.
             let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
-            s += min(0.06, 0.015 * Double(novel) / Double(positions.count))
+            if novel > 0 { s += 0.03 }
             let words = texts.reduce(0) { $0 + $1.split(separator: " ").count }
             if words < 4 { s -= 0.1 }
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
@@ -240,7 +248,9 @@ public struct AnswerExtractor: Sendable {
 
         // A key word found nowhere in what was retrieved means the knowledge base is
         // probably about something else.
-        let missing = zip(terms, weights).filter { term, weight in weight >= 1 && !covers(term, everywhere) }
+        let missing = zip(terms, weights).filter { term, weight in
+            weight >= 1 && term != placeTerm && !covers(term, everywhere)
+        }
         if !missing.isEmpty { confidence *= 0.75 }
         if best.passage > 0 { confidence *= 0.97 }
         confidence = (min(1, max(0, confidence)) * 1000).rounded() / 1000
@@ -274,6 +284,8 @@ struct QuestionIntent {
     var procedure = false
     /// "Who ...", "Which ...": a name is expected.
     var name = false
+    /// "Where ...": a place is expected.
+    var place = false
 
     init(_ question: String) {
         let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "
@@ -282,6 +294,7 @@ struct QuestionIntent {
         duration = q.contains("how long")
         count = q.contains("how many")
         procedure = [" what should i ", " what do i do", " what to do", " how do i ", " how should i ", " what happens "].contains { q.contains($0) }
+        place = q.hasPrefix(" where ") || q.contains(" where is ") || q.contains(" where are ") || q.contains(" how do i get to ")
         name = q.hasPrefix(" who ") || q.hasPrefix(" which ") || q.contains(" who ")
     }
 

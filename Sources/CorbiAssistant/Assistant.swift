@@ -35,6 +35,8 @@ public struct Assistant {
     public var retrievalLimit = 8
     /// Passages given to the model.
     public var modelPassages = 5
+    /// Adds the key terms and the confidence to the notes (for calibrating).
+    public var debug = false
 
     public init(retriever: any PassageRetriever, prompts: Prompts = .defaults, llm: LLMClient? = nil, threshold: Double = AnswerExtractor.defaultThreshold) {
         self.retriever = retriever
@@ -45,17 +47,21 @@ public struct Assistant {
 
     public func answer(_ question: String) throws -> AssistantAnswer {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
-        let passages = try retriever.retrieve(question, limit: retrievalLimit)
+        let passages = try retriever.retrieve(Self.expandedQuery(question), limit: retrievalLimit)
         let extraction = extractor.extract(question: question, passages: passages)
+        let debugNotes = debug
+            ? ["terms: \(extraction.terms.map { "\($0)(\(TextAnalysis.weight(of: $0)))" }.joined(separator: " ")); confidence \(extraction.confidence); passages: " + passages.map { "\($0.path):\($0.lineStart) \(Self.round($0.score))" }.joined(separator: ", ")]
+            : []
         guard !extraction.picks.isEmpty, extraction.confidence >= threshold else {
             let closest = passages.prefix(3).enumerated().map { index, p in
                 Citation(n: index + 1, path: p.path, lineStart: p.lineStart, lineEnd: p.lineEnd, heading: p.heading, score: Self.round(p.score))
             }
             return AssistantAnswer(
                 question: question, answered: false, answer: prompts.refusal, confidence: extraction.confidence,
-                citations: closest, usedModel: false, notes: [])
+                citations: closest, usedModel: false, notes: debugNotes)
         }
         var extractive = Self.extractiveAnswer(question: question, extraction: extraction, passages: passages)
+        extractive.notes = debugNotes
         guard let llm else { return extractive }
         do {
             return try modelAnswer(question: question, passages: Array(passages.prefix(modelPassages)), llm: llm, confidence: extraction.confidence)
@@ -63,6 +69,16 @@ public struct Assistant {
             extractive.notes.append("The model's answer was not used (\(error)); showing the extracted answer.")
             return extractive
         }
+    }
+
+    /// The question with the synonyms of its key words, so that retrieval finds "prices"
+    /// for "cost" and "Wi-Fi" for "wifi"; the extractor still judges the passages.
+    static func expandedQuery(_ question: String) -> String {
+        var extra: [String] = []
+        for term in TextAnalysis.keyTerms(question) {
+            for word in TextAnalysis.synonymWords(of: term) where word != term && !extra.contains(word) { extra.append(word) }
+        }
+        return extra.isEmpty ? question : question + " " + extra.prefix(12).joined(separator: " ")
     }
 
     /// The picked sentences joined, a `[n]` marker after each passage's run of sentences.
@@ -82,7 +98,11 @@ public struct Assistant {
                     n: n, path: passage.path, lineStart: run.map(\.sentence.lineStart).min()!,
                     lineEnd: run.map(\.sentence.lineEnd).max()!, heading: passage.heading,
                     score: round(run.map(\.score).max()!)))
-            var text = run.map(\.sentence.text).joined(separator: " ")
+            // Table rows and list items carry no full stop of their own.
+            var text = run.map { pick in
+                let t = pick.sentence.text
+                return run.count > 1 && !(t.last.map { ".!?:;".contains($0) } ?? true) ? t + "." : t
+            }.joined(separator: " ")
             if text.hasSuffix(":") { text.removeLast() }
             parts.append(text + " [\(n)]")
             index = end + 1

@@ -3,27 +3,40 @@ import Foundation
 /// Words, stems and the small vocabulary knowledge the extractor needs to compare a
 /// question with the sentences of the knowledge base.
 public enum TextAnalysis {
-    /// Lower-cased word tokens (letters and digits; `check-up` gives `check`, `up`;
-    /// `don't` gives `don`).
+    /// Lower-cased word tokens (letters and digits; `check-up` gives `check`, `up` and
+    /// `checkup`, so "Wi-Fi" meets "wifi"; `don't` gives `don`).
     public static func words(_ text: String) -> [String] {
         var result: [String] = []
         var current = String.UnicodeScalarView()
         var skipping = false
+        var hyphenated: String?
+        func flush() {
+            if !current.isEmpty {
+                let word = String(current)
+                result.append(word)
+                if let first = hyphenated { result.append(first + word) }
+            }
+            current = String.UnicodeScalarView()
+        }
         for scalar in text.lowercased().unicodeScalars {
             if CharacterSet.alphanumerics.contains(scalar) {
                 if !skipping { current.append(scalar) }
             } else if (scalar == "'" || scalar == "\u{2019}") && !current.isEmpty {
                 // The possessive or contraction tail adds nothing to match on.
-                result.append(String(current))
-                current = String.UnicodeScalarView()
+                flush()
+                hyphenated = nil
                 skipping = true
+            } else if scalar == "-" && !current.isEmpty && !skipping {
+                let first = String(current)
+                flush()
+                hyphenated = first
             } else {
-                if !current.isEmpty { result.append(String(current)) }
-                current = String.UnicodeScalarView()
+                flush()
+                hyphenated = nil
                 skipping = false
             }
         }
-        if !current.isEmpty { result.append(String(current)) }
+        flush()
         return result
     }
 
@@ -46,7 +59,7 @@ public enum TextAnalysis {
 
     /// How much a key term counts: words that any question could contain count less.
     public static func weight(of term: String) -> Double {
-        if genericTerms.contains(term) { return 0.35 }
+        if genericTerms.contains(term) { return 0.25 }
         if term.allSatisfy(\.isNumber) { return 0.8 }
         return 1.0
     }
@@ -90,6 +103,11 @@ public enum TextAnalysis {
         synonymIndex[term] ?? [term]
     }
 
+    /// The words (not stems) of the groups a term belongs to.
+    public static func synonymWords(of term: String) -> [String] {
+        synonymGroups.filter { group in group.contains { stem($0) == term } }.flatMap { $0 }
+    }
+
     static let synonymGroups: [[String]] = [
         ["cost", "price", "fee", "charge", "much", "expensive", "cheap", "rate", "tariff", "pay"],
         ["hour", "open", "close", "opening", "closing", "shut"],
@@ -104,7 +122,7 @@ public enum TextAnalysis {
         ["park", "parking", "car", "garage"],
         ["eat", "food", "meal", "drink", "diet"],
         ["whiten", "whitening", "bleach", "bleaching"],
-        ["located", "location", "address", "where", "find"],
+        ["located", "location", "address", "find", "street", "floor", "building", "directions", "entrance"],
         ["book", "booking", "appointment", "schedule", "reserve"],
         ["refund", "reimburse", "reimbursement", "money back"],
         ["wait", "waiting"],
@@ -121,7 +139,7 @@ public enum TextAnalysis {
 
     private static let irregularStems: [String: String] = [
         "children": "child", "kids": "kid", "teeth": "tooth", "men": "man", "women": "woman",
-        "paid": "pay", "bought": "buy", "took": "take", "taken": "take", "went": "go", "gone": "go",
+        "goes": "go", "paid": "pay", "bought": "buy", "took": "take", "taken": "take", "went": "go", "gone": "go",
     ]
 
     /// Words that carry no subject of their own in a question.

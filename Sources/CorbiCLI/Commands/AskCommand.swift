@@ -48,9 +48,10 @@ public struct AskCommand: CorbiCommand {
             try knowledgeBase.refresh()
             fingerprint = try knowledgeBase.fingerprint(organizationDomain: domain)
             let llm = LLMConfiguration.fromEnvironment(session.processEnvironment).map(LLMClient.init)
-            let assistant = Assistant(
+            var assistant = Assistant(
                 retriever: KnowledgeBaseRetriever(knowledgeBase: knowledgeBase, organizationDomain: domain),
                 prompts: Prompts.load(from: session.settings.promptsPath), llm: llm)
+            assistant.debug = !(session.processEnvironment["CORBI_ASK_DEBUG"] ?? "").isEmpty
             result = try assistant.answer(question)
         } catch let error as KnowledgeBaseError {
             switch error {

@@ -196,7 +196,8 @@ public struct AnswerExtractor: Sendable {
             let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
             if novel > 0 { s += 0.03 }
             let words = texts.reduce(0) { $0 + $1.split(separator: " ").count }
-            if words < 4 { s -= 0.1 }
+            // A fragment of prose ("a knocked-out tooth;") rarely answers; a table row is terse by nature.
+            if words < 4 && !anchor.sentence.isTableRow { s -= 0.1 }
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
             if texts.allSatisfy(\.isEmpty) { s = 0 }
             if intent.procedure {

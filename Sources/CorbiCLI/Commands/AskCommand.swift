@@ -38,6 +38,7 @@ public struct AskCommand: CorbiCommand {
         let database = try session.database()
         let domain = actor.organization.domain
 
+        let prompts = Prompts.load(from: session.settings.promptsPath)
         let knowledgeBase: KnowledgeBase
         let fingerprint: String
         let result: AssistantAnswer
@@ -50,7 +51,7 @@ public struct AskCommand: CorbiCommand {
             let llm = LLMConfiguration.fromEnvironment(session.processEnvironment).map(LLMClient.init)
             var assistant = Assistant(
                 retriever: KnowledgeBaseRetriever(knowledgeBase: knowledgeBase, organizationDomain: domain),
-                prompts: Prompts.load(from: session.settings.promptsPath), llm: llm)
+                prompts: prompts, llm: llm)
             assistant.debug = !(session.processEnvironment["CORBI_ASK_DEBUG"] ?? "").isEmpty
             result = try assistant.answer(question)
         } catch let error as KnowledgeBaseError {
@@ -76,7 +77,6 @@ public struct AskCommand: CorbiCommand {
         session.lastCitations = result.citations.map {
             CitationRef(n: $0.n, path: $0.path, lineStart: $0.lineStart, lineEnd: $0.lineEnd, heading: $0.heading)
         }
-        let prompts = Prompts.load(from: session.settings.promptsPath)
         let json = AnswerJSON(
             question: question, answered: result.answered, answer: result.answer, confidence: result.confidence,
             citations: result.citations)

@@ -197,12 +197,14 @@ public struct AnswerExtractor: Sendable {
             if novel > 0 { s += 0.03 }
             let words = texts.reduce(0) { $0 + $1.split(separator: " ").count }
             // A fragment of prose ("a knocked-out tooth;") rarely answers; a table row is terse by nature.
-            if words < 4 && !anchor.sentence.isTableRow { s -= 0.1 }
+            if words < 4 && !anchor.sentence.isTableRow && !texts.contains(where: { $0.contains(where: \.isNumber) }) { s -= 0.1 }
+            // A section titled with the question ("Do I need an appointment?") holds its answer.
+            let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
+            s += 0.1 * titled / totalWeight
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
             if texts.allSatisfy(\.isEmpty) { s = 0 }
             if intent.procedure {
                 // "What should I do with X": a section titled X is the answer.
-                let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
                 if titled >= totalWeight / 2 { s += 0.05 }
             } else {
                 s -= 0.02 * Double(positions.count - 1)

@@ -30,7 +30,9 @@ public enum SentenceSplitter {
         func flushPending() {
             let trimmed = pending.trimmingCharacters(in: .whitespaces)
             if !trimmed.isEmpty {
-                result.append(Sentence(text: trimmed, lineStart: pendingStart, lineEnd: pendingEnd, isHeading: false))
+                // A question in the text ("Q: Can I park here?") titles what follows, like a
+                // heading; it never answers itself.
+                result.append(Sentence(text: trimmed, lineStart: pendingStart, lineEnd: pendingEnd, isHeading: trimmed.hasSuffix("?")))
             }
             pending = ""
         }
@@ -62,7 +64,7 @@ public enum SentenceSplitter {
                 // A list item is one unit ("Lotte Jansen, hygienist. Works on Tuesday."):
                 // its sentences only make sense together.
                 flushPending()
-                result.append(Sentence(text: body, lineStart: lineNumber, lineEnd: lineNumber, isHeading: false))
+                result.append(Sentence(text: body, lineStart: lineNumber, lineEnd: lineNumber, isHeading: body.hasSuffix("?")))
             case .listItem(let body), .text(let body):
                 if case .listItem = kind { flushPending() }
                 // Split the line at sentence ends; text after the last end waits for the
@@ -73,7 +75,9 @@ public enum SentenceSplitter {
                     if pending.isEmpty { pendingStart = lineNumber }
                     pending += (pending.isEmpty ? "" : " ") + piece.trimmingCharacters(in: .whitespaces)
                     pendingEnd = lineNumber
-                    flushPending()
+                    // "Yes." or "No, sorry." alone says little: keep it with the next sentence.
+                    let isShortReply = pending.split(separator: " ").count <= 2 && !pending.hasSuffix("?") && end < rest.endIndex
+                    if !isShortReply { flushPending() }
                     rest = rest[end...].drop(while: { $0 == " " })
                 }
                 let tail = rest.trimmingCharacters(in: .whitespaces)
@@ -158,13 +162,21 @@ public enum SentenceSplitter {
             }
             if let body = Markdown.listItemBody(line) { self = .listItem(Markdown.inline(body)); return }
             if line.hasPrefix(">") { self = .text(Markdown.inline(String(line.drop(while: { $0 == ">" || $0 == " " })))); return }
-            self = .text(Markdown.inline(line))
+            self = .text(Markdown.inline(Markdown.droppingLabel(line)))
         }
     }
 }
 
 /// Removing Markdown (and stray HTML) markers from readable text.
 enum Markdown {
+    /// "Q: ..." and "A: ..." of a plain-text FAQ without their label.
+    static func droppingLabel(_ line: String) -> String {
+        for label in ["Q:", "A:", "Question:", "Answer:"] where line.hasPrefix(label) {
+            return line.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+        }
+        return line
+    }
+
     /// The text of a list item line ("- x", "* x", "+ x", "1. x", "- [ ] x"), or nil.
     static func listItemBody(_ line: String) -> String? {
         var s = Substring(line)

@@ -126,6 +126,9 @@ public enum TextAnalysis {
         ["book", "booking", "appointment", "schedule", "reserve"],
         ["refund", "reimburse", "reimbursement", "money back"],
         ["wait", "waiting"],
+        ["early", "advance", "ahead", "beforehand", "prior"],
+        ["buy", "purchase", "sell", "sold", "order"],
+        ["discount", "off", "reduction", "reduced", "cheaper", "saving", "savings"],
     ]
 
     private static let synonymIndex: [String: Set<String>] = {
@@ -145,7 +148,7 @@ public enum TextAnalysis {
     /// Words that carry no subject of their own in a question.
     public static let stopWords: Set<String> = [
         "a", "an", "the", "and", "or", "but", "if", "then", "of", "to", "in", "on", "at", "by", "for", "with",
-        "about", "from", "into", "over", "after", "before", "under", "up", "down", "out", "off", "as",
+        "about", "from", "into", "over", "after", "before", "under", "up", "down", "out", "as",
         "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "doing",
         "have", "has", "had", "having", "can", "could", "will", "would", "shall", "should", "may", "might", "must",
         "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "she", "it", "its",

@@ -37,6 +37,20 @@ import Testing
         ("How long does the numbness last after a filling?", "aftercare/fillings.md", "2 to 4 hours"),
         ("What should I do with a knocked-out tooth?", "dental-emergencies.md", "milk"),
         ("How often should I replace my toothbrush?", "oral-hygiene.md", "three months"),
+        // Paraphrases: other words than the files use.
+        ("When does the clinic close on Friday?", brightsmileFiles + "opening-hours.md", "8:00–16:00"),
+        ("What time do you open on Monday?", brightsmileFiles + "opening-hours.md", "8:00–19:00"),
+        ("How much is teeth whitening?", brightsmileFiles + "prices.md", "€390"),
+        ("Do I have to pay if I miss my appointment?", brightsmileFiles + "cancellation-policy.md", "€40"),
+        ("What happens if I arrive late?", brightsmileFiles + "cancellation-policy.md", "15 minutes"),
+        ("Where is the clinic?", brightsmileFiles + "location-and-parking.md", "BrightSmile Dental Clinic"),
+        ("What is the address?", brightsmileFiles + "location-and-parking.md", "Lindenlaan 42"),
+        ("Which bus goes to the clinic?", brightsmileFiles + "location-and-parking.md", "Bus lines 7 and 12"),
+        ("Who is the practice owner?", brightsmileFiles + "team.md", "Sanne de Vries"),
+        ("How long does the first appointment take?", brightsmileFiles + "new-patients.md", "45 minutes"),
+        ("Can I smoke after an extraction?", "aftercare/tooth-extraction.md", "48 hours"),
+        ("What is the wifi password?", brightsmileFiles + "faq.md", "password is on the card"),
+        ("How long do you keep my data?", brightsmileFiles + "privacy.html", "20 years"),
     ]
 
     static let unanswerable: [String] = [
@@ -46,9 +60,16 @@ import Testing
         "Who won the football match yesterday?",
         "What is the capital of France?",
         "Do you have a vegan menu?",
+        "Do you do implants?",
+        "How much is a dental bridge?",
+        "Can I book online?",
+        "Do you accept Bitcoin?",
+        "What is your refund policy for whitening?",
         // Held only in Northpeak's private files.
         "How much does the Smile Plan membership cost per month?",
         "Do you offer laughing gas?",
+        "What are the Northpeak opening hours?",
+        "Does the membership plan include hygiene visits?",
     ]
 
     static func assistant(for domain: String) throws -> Assistant {

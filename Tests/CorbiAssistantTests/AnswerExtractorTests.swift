@@ -67,4 +67,19 @@ func passage(_ path: String, _ lineStart: Int, _ heading: String, _ text: String
         let answer = try Assistant(retriever: FixedRetriever(passages: passages), prompts: prompts).answer("Where do I park my boat?")
         #expect(answer.answer == "Sorry, I do not know.")
     }
+
+    @Test func answersFromTheSectionTheQuestionTitles() throws {
+        let faq = passage(
+            "faq.txt", 1, "",
+            """
+            Q: Do I need an appointment?
+            A: Yes. We work by appointment only, but keep two walk-in slots on Saturday.
+
+            Q: What is your cancellation policy?
+            A: Cancel at least 48 hours before your appointment.
+            """)
+        let answer = try Assistant(retriever: FixedRetriever(passages: [faq])).answer("Do I need an appointment?")
+        #expect(answer.answer == "Yes. We work by appointment only, but keep two walk-in slots on Saturday. [1]")
+        #expect(answer.citations.map(\.location) == ["faq.txt:2"])
+    }
 }

@@ -65,4 +65,15 @@ import Testing
         #expect(TextAnalysis.stem("hours") == "hour")
         #expect(TextAnalysis.keyTerms("What are your opening hours on Saturday?") == ["open", "hour", TextAnalysis.stem("saturday")])
     }
+
+    @Test func plainTextFAQQuestionsTitleTheirAnswers() {
+        let text = """
+            Q: Do I need an appointment?
+            A: Yes. We work by appointment only.
+            """
+        let sentences = SentenceSplitter.sentences(text: text, firstLine: 3)
+        #expect(sentences.map(\.text) == ["Do I need an appointment?", "Yes. We work by appointment only."])
+        #expect(sentences.map(\.isHeading) == [true, false])
+        #expect(sentences[1].lineStart == 4)
+    }
 }

@@ -99,19 +99,3 @@ public struct AskCommand: CorbiCommand {
         return lines.joined(separator: "\n")
     }
 }
-
-extension Session {
-    /// The lines cited as `[n]` by the last answer, as they are on disk now (for `/cite N`).
-    public func citedLines(_ n: Int) throws -> [String] {
-        guard let citation = lastCitations.first(where: { $0.n == n }) else {
-            throw CorbiError.notFound(
-                lastCitations.isEmpty ? "No answer has cited anything yet." : "There is no citation [\(n)]; the last answer has \(lastCitations.count).")
-        }
-        do {
-            return try CitedLines.read(
-                root: settings.knowledgeBasePath, path: citation.path, lineStart: citation.lineStart, lineEnd: citation.lineEnd)
-        } catch {
-            throw CorbiError.notFound("\(citation.path) can no longer be read.")
-        }
-    }
-}

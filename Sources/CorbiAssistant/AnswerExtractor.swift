@@ -48,8 +48,8 @@ public struct Extraction: Sendable, Equatable {
 /// no model: coverage of the question's key words, closeness, and the passage's rank.
 public struct AnswerExtractor: Sendable {
     /// Below this confidence the knowledge base is taken not to hold an answer. Calibrated
-    /// on the questions in `AnswerCalibrationTests` (answerable ones score 0.75 and more,
-    /// unanswerable ones 0.5 and less).
+    /// on the questions in `AnswerCalibrationTests` against the sample `kb/`: the 33
+    /// answerable ones score 0.63 to 1 (median 0.93), the 17 unanswerable ones 0 to 0.58.
     public static let defaultThreshold = 0.6
 
     public var maxSentences = 3

@@ -127,6 +127,7 @@ public enum TextAnalysis {
         ["refund", "reimburse", "reimbursement", "money back"],
         ["wait", "waiting"],
         ["early", "advance", "ahead", "beforehand", "prior"],
+        ["last", "stay", "remain", "persist"],
         ["buy", "purchase", "sell", "sold", "order"],
         ["discount", "off", "reduction", "reduced", "cheaper", "saving", "savings"],
     ]

@@ -54,11 +54,17 @@ public struct AskCommand: CorbiCommand {
                 prompts: prompts, llm: llm)
             assistant.debug = !(session.processEnvironment["CORBI_ASK_DEBUG"] ?? "").isEmpty
             result = try assistant.answer(question)
-        } catch let error as KnowledgeBaseError {
+        } catch {
+            // A question that could not be answered at all is still on the record.
+            let mapped: CorbiError
             switch error {
-            case .missingRoot: throw CorbiError.notFound(error.description)
-            case .index: throw CorbiError.temporary(error.description)
+            case KnowledgeBaseError.missingRoot: mapped = .notFound("\(error)")
+            case KnowledgeBaseError.index: mapped = .temporary("\(error)")
+            default: mapped = CommandRunner.map(error)
             }
+            try? database.auditRefusal(
+                actor, entry: AuditEntry(action: "assistant.ask", details: ["question": .string(question)]), error: mapped)
+            throw mapped
         }
 
         try database.perform(

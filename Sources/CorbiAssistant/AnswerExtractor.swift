@@ -122,11 +122,10 @@ public struct AnswerExtractor: Sendable {
         // 0.9 for the sentence's own section title and 0.6 for the headings above.
         func credit(_ term: String, _ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
             if stems.contains(term) { return 1 }
-            if prefixMatches(term, stems) { return 0.8 }
-            if matches(term, stems) { return 0.75 }
-            if matches(term, section) || prefixMatches(term, section) { return 0.9 }
-            if matches(term, parent) || prefixMatches(term, parent) { return 0.6 }
-            return 0
+            var best = prefixMatches(term, stems) ? 0.8 : matches(term, stems) ? 0.75 : 0
+            if best < 0.9, matches(term, section) || prefixMatches(term, section) { best = 0.9 }
+            if best < 0.6, matches(term, parent) || prefixMatches(term, parent) { best = 0.6 }
+            return best
         }
         func coverage(_ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
             var covered = 0.0
@@ -173,7 +172,7 @@ public struct AnswerExtractor: Sendable {
                     next = after
                 } else if let before, list[before].sentence.isLeadIn || adds(list[before]) {
                     next = before
-                } else if intent.procedure, let after {
+                } else if intent.readsOn, let after {
                     next = after
                 }
                 guard let n = next else { break }
@@ -203,7 +202,7 @@ public struct AnswerExtractor: Sendable {
             s += 0.1 * titled / totalWeight
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
             if texts.allSatisfy(\.isEmpty) { s = 0 }
-            if intent.procedure {
+            if intent.readsOn {
                 // "What should I do with X": a section titled X is the answer.
                 if titled >= totalWeight / 2 { s += 0.05 }
             } else {
@@ -212,7 +211,7 @@ public struct AnswerExtractor: Sendable {
             // Ties go to the sentence nearer its section's start; steps and lists are read
             // from their first item.
             let sectionStart = list.firstIndex { $0.sectionNumber == anchor.sectionNumber } ?? 0
-            s -= (intent.procedure ? 0.02 : 0.002) * Double(min(positions[0] - sectionStart, 10))
+            s -= (intent.readsOn ? 0.02 : 0.002) * Double(min(positions[0] - sectionStart, 10))
             if members.count == 1 && anchor.sentence.isLeadIn { s -= 0.05 }
             return (s, covered)
         }
@@ -289,6 +288,8 @@ struct QuestionIntent {
     var name = false
     /// "Where ...": a place is expected.
     var place = false
+    /// Steps and addresses run over several lines: the answer reads on in its section.
+    var readsOn: Bool { procedure || place }
 
     init(_ question: String) {
         let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "
@@ -312,6 +313,7 @@ struct QuestionIntent {
         if time && (text.range(of: #"\d{1,2}[:.]\d{2}|\d\s?(am|pm|a\.m\.|p\.m\.)"#, options: [.regularExpression, .caseInsensitive]) != nil) { return true }
         if duration && (text.range(of: #"\d+\s*(minute|min|hour|day|week|month|year)"#, options: [.regularExpression, .caseInsensitive]) != nil) { return true }
         if count && hasDigit { return true }
+        if place && hasDigit && Self.hasInnerCapital(text) { return true }
         return false
     }
 }

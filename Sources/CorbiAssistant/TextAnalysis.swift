@@ -60,6 +60,8 @@ public enum TextAnalysis {
     /// How much a key term counts: words that any question could contain count less.
     public static func weight(of term: String) -> Double {
         if genericTerms.contains(term) { return 0.25 }
+        // "Where" asks for a place, but the place words are many and the thing asked about counts more.
+        if term == stem("location") { return 0.5 }
         if term.allSatisfy(\.isNumber) { return 0.8 }
         return 1.0
     }
@@ -112,7 +114,7 @@ public enum TextAnalysis {
         ["cost", "price", "fee", "charge", "much", "expensive", "cheap", "rate", "tariff", "pay"],
         ["hour", "open", "close", "opening", "closing", "shut"],
         ["cancel", "cancellation", "reschedule", "postpone", "move", "change"],
-        ["insurance", "insurer", "cover", "coverage", "covered", "plan", "policy"],
+        ["insurance", "insurer", "cover", "coverage", "covered", "insured"],
         ["pay", "payment", "card", "cash", "invoice", "bill", "instalment", "installment", "finance", "financing"],
         ["phone", "call", "telephone", "number", "contact"],
         ["email", "mail", "e-mail", "address"],
@@ -122,7 +124,7 @@ public enum TextAnalysis {
         ["park", "parking", "car", "garage"],
         ["eat", "food", "meal", "drink", "diet"],
         ["whiten", "whitening", "bleach", "bleaching"],
-        ["located", "location", "address", "find", "street", "floor", "building", "directions", "entrance"],
+        ["located", "location", "address", "find", "street", "directions", "route", "behind", "near", "opposite", "corner", "floor", "building"],
         ["book", "booking", "appointment", "schedule", "reserve"],
         ["refund", "reimburse", "reimbursement", "money back"],
         ["wait", "waiting"],
@@ -168,5 +170,6 @@ public enum TextAnalysis {
         "clinic", "practice", "office", "patient", "patients", "customer", "client", "service", "services",
         "make", "give", "use", "new", "day", "days", "week", "weeks", "time", "take", "go", "come",
         "happen", "work", "best", "good", "right", "first", "next", "same", "old", "year", "years",
+        "policy", "policies", "rule", "rules", "information", "info", "detail", "details",
     ].map(stem))
 }

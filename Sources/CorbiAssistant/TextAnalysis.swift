@@ -61,7 +61,7 @@ public enum TextAnalysis {
     public static func weight(of term: String) -> Double {
         if genericTerms.contains(term) { return 0.25 }
         // "Where" asks for a place, but the place words are many and the thing asked about counts more.
-        if term == stem("location") { return 0.5 }
+        if term == stem("location") { return 0.75 }
         if term.allSatisfy(\.isNumber) { return 0.8 }
         return 1.0
     }

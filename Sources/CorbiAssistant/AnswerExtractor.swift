@@ -20,10 +20,8 @@ public struct Citation: Sendable, Equatable, Codable {
         self.score = score
     }
 
-    /// `path:12-14`, or `path:12` for one line.
-    public var location: String {
-        lineStart == lineEnd ? "\(path):\(lineStart)" : "\(path):\(lineStart)-\(lineEnd)"
-    }
+    /// `path:12-14` (`path:12-12` for one line, so scripts read one shape).
+    public var location: String { "\(path):\(lineStart)-\(lineEnd)" }
 }
 
 /// What the extractor found: the chosen sentences with their passages, and how well

@@ -80,6 +80,6 @@ func passage(_ path: String, _ lineStart: Int, _ heading: String, _ text: String
             """)
         let answer = try Assistant(retriever: FixedRetriever(passages: [faq])).answer("Do I need an appointment?")
         #expect(answer.answer == "Yes. We work by appointment only, but keep two walk-in slots on Saturday. [1]")
-        #expect(answer.citations.map(\.location) == ["faq.txt:2"])
+        #expect(answer.citations.map(\.location) == ["faq.txt:2-2"])
     }
 }

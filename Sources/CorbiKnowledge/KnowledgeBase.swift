@@ -59,7 +59,7 @@ public struct KnowledgeBase: Sendable {
         for (path, sha) in documents {
             hasher.update(data: Data((path + "\u{0}" + sha + "\n").utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return DocumentReader.hex(hasher.finalize())
     }
 
     /// Files, passages and freshness of the index as the organization sees it.

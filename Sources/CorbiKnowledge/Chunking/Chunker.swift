@@ -18,15 +18,20 @@ enum Chunker {
     static let headingSeparator = " › "
 
     static func chunks(of text: String, kind: DocumentKind) -> [Chunk] {
+        chunks(of: Array(text.utf8), kind: kind)
+    }
+
+    /// Passages of a file's UTF-8 bytes (already checked to be valid UTF-8).
+    static func chunks(of bytes: [UInt8], kind: DocumentKind) -> [Chunk] {
         switch kind {
         case .markdown:
-            let lines = splitLines(text)
+            let lines = TextLines(bytes)
             return sectioned(lines: lines, headings: MarkdownHeadings.find(in: lines))
         case .text:
-            return pack(lines: splitLines(text), from: 0, to: nil, heading: "")
+            return pack(lines: TextLines(bytes), from: 0, to: nil, heading: "")
         case .html:
-            let stripped = HTMLText.strip(text)
-            return sectioned(lines: stripped.lines, headings: stripped.headings)
+            let stripped = HTMLText.strip(String(decoding: bytes, as: UTF8.self))
+            return sectioned(lines: TextLines(lines: stripped.lines), headings: stripped.headings)
         }
     }
 
@@ -47,7 +52,7 @@ enum Chunker {
 
     /// Cuts the lines at the headings, keeping the heading path of each section, then packs
     /// each section's paragraphs into passages.
-    static func sectioned(lines: [Substring], headings: [Heading]) -> [Chunk] {
+    static func sectioned(lines: TextLines, headings: [Heading]) -> [Chunk] {
         var chunks: [Chunk] = []
         var stack: [(level: Int, title: String)] = []
         var start = 0
@@ -57,7 +62,7 @@ enum Chunker {
             // A heading followed directly by a deeper one opens no passage of its own: its
             // line joins the next section, whose path names both.
             let onlyHeading = startIsHeading && heading.level > (stack.last?.level ?? 0)
-                && (start + 1..<heading.line).allSatisfy { isBlank(lines[$0]) }
+                && (start + 1..<heading.line).allSatisfy { lines.isBlank($0) }
             if heading.line > start, !onlyHeading {
                 chunks += pack(lines: lines, from: start, to: heading.line, heading: path)
             }
@@ -71,33 +76,28 @@ enum Chunker {
         return chunks
     }
 
-    private static func isBlank(_ line: Substring) -> Bool {
-        line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-    }
-
     /// Packs the paragraphs (runs of non-blank lines) of lines[from..<to] into passages of
-    /// about `maxCharacters`, splitting a longer paragraph between lines.
-    static func pack(lines: [Substring], from: Int, to: Int?, heading: String) -> [Chunk] {
+    /// about `maxCharacters` bytes, splitting a longer paragraph between lines.
+    static func pack(lines: TextLines, from: Int, to: Int?, heading: String) -> [Chunk] {
         let end = to ?? lines.count
         var chunks: [Chunk] = []
         var first = -1, last = -1, size = 0
         func flush() {
             guard first >= 0 else { return }
-            let text = lines[first...last].joined(separator: "\n")
-            chunks.append(Chunk(heading: heading, lineStart: first + 1, lineEnd: last + 1, text: text))
+            chunks.append(Chunk(heading: heading, lineStart: first + 1, lineEnd: last + 1, text: lines.text(first, last)))
             first = -1; last = -1; size = 0
         }
         var i = from
         while i < end {
-            if isBlank(lines[i]) { i += 1; continue }
+            if lines.isBlank(i) { i += 1; continue }
             var j = i, blockSize = 0
-            while j < end, !isBlank(lines[j]) { blockSize += lines[j].utf8.count + 1; j += 1 }
+            while j < end, !lines.isBlank(j) { blockSize += lines.length(j) + 1; j += 1 }
             if first >= 0, size + blockSize > maxCharacters { flush() }
             if blockSize > maxCharacters {
                 // A paragraph too long on its own is cut between lines.
                 flush()
                 for k in i..<j {
-                    let lineSize = lines[k].utf8.count + 1
+                    let lineSize = lines.length(k) + 1
                     if first >= 0, size + lineSize > maxCharacters { flush() }
                     if first < 0 { first = k }
                     last = k; size += lineSize
@@ -116,58 +116,68 @@ enum Chunker {
 
 /// ATX (`## Title`) and setext (`Title` over `===`/`---`) headings outside fenced code.
 enum MarkdownHeadings {
-    static func find(in lines: [Substring]) -> [Chunker.Heading] {
+    private static let space: UInt8 = 32, tab: UInt8 = 9, hash: UInt8 = 35
+    private static let backtick: UInt8 = 96, tilde: UInt8 = 126, equals: UInt8 = 61, dash: UInt8 = 45
+
+    static func find(in lines: TextLines) -> [Chunker.Heading] {
+        let b = lines.bytes
         var headings: [Chunker.Heading] = []
-        var fence: Substring? = nil
+        var fence: (byte: UInt8, count: Int)? = nil
         var previousIsParagraphStart = false
-        for (index, raw) in lines.enumerated() {
-            let line = raw.drop(while: { $0 == " " })
-            let indent = raw.count - line.count
-            if indent <= 3, let marker = fenceMarker(line) {
-                if let open = fence {
-                    if marker.first == open.first, marker.count >= open.count { fence = nil }
-                } else {
-                    fence = marker
-                }
-                previousIsParagraphStart = false
-                continue
-            }
-            if fence != nil { continue }
-            if indent <= 3, line.first == "#" {
-                let hashes = line.prefix(while: { $0 == "#" })
-                let rest = line.dropFirst(hashes.count)
-                if hashes.count <= 6, rest.isEmpty || rest.first == " " || rest.first == "\t" {
-                    var title = rest.trimmingCharacters(in: .whitespaces)
-                    // A closing run of '#' is not part of the title.
-                    while title.hasSuffix("#") { title.removeLast() }
-                    title = title.trimmingCharacters(in: .whitespaces)
-                    headings.append(.init(line: index, level: hashes.count, title: title))
+        var previousBlank = true
+        for index in 0..<lines.count {
+            let start = lines.starts[index], end = lines.ends[index]
+            var p = start
+            while p < end, b[p] == space { p += 1 }
+            let indent = p - start
+            let blank = lines.isBlank(index)
+            defer { previousBlank = blank }
+            if indent <= 3, p < end, b[p] == backtick || b[p] == tilde {
+                var q = p
+                while q < end, b[q] == b[p] { q += 1 }
+                if q - p >= 3 {
+                    if let open = fence {
+                        if b[p] == open.byte, q - p >= open.count { fence = nil }
+                    } else {
+                        fence = (b[p], q - p)
+                    }
                     previousIsParagraphStart = false
                     continue
                 }
             }
-            if indent <= 3, previousIsParagraphStart, !line.isEmpty,
-                let c = line.first, c == "=" || c == "-",
-                line.trimmingCharacters(in: .whitespaces).allSatisfy({ $0 == c })
-            {
-                let title = lines[index - 1].trimmingCharacters(in: .whitespaces)
-                headings.append(.init(line: index - 1, level: c == "=" ? 1 : 2, title: title))
-                previousIsParagraphStart = false
-                continue
+            if fence != nil { continue }
+            if indent <= 3, p < end, b[p] == hash {
+                var q = p
+                while q < end, b[q] == hash { q += 1 }
+                let level = q - p
+                if level <= 6, q == end || b[q] == space || b[q] == tab {
+                    var titleEnd = end
+                    while titleEnd > q, b[titleEnd - 1] == space || b[titleEnd - 1] == tab { titleEnd -= 1 }
+                    // A closing run of '#' is not part of the title.
+                    var closing = titleEnd
+                    while closing > q, b[closing - 1] == hash { closing -= 1 }
+                    if closing == q || b[closing - 1] == space || b[closing - 1] == tab { titleEnd = closing }
+                    let title = String(decoding: b[q..<max(q, titleEnd)], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                    headings.append(.init(line: index, level: level, title: title))
+                    previousIsParagraphStart = false
+                    continue
+                }
             }
-            let blank = line.allSatisfy { $0 == " " || $0 == "\t" }
-            let previousBlank = index == 0 || lines[index - 1].allSatisfy { $0 == " " || $0 == "\t" }
-            previousIsParagraphStart = !blank && (previousBlank || headings.last?.line == index - 1)
-                && !line.hasPrefix("- ") && !line.hasPrefix("* ") && !line.hasPrefix(">")
+            if indent <= 3, previousIsParagraphStart, p < end, b[p] == equals || b[p] == dash {
+                var q = p
+                while q < end, b[q] == b[p] { q += 1 }
+                var r = q
+                while r < end, b[r] == space || b[r] == tab { r += 1 }
+                if r == end {
+                    let title = lines.string(index - 1).trimmingCharacters(in: .whitespaces)
+                    headings.append(.init(line: index - 1, level: b[p] == equals ? 1 : 2, title: title))
+                    previousIsParagraphStart = false
+                    continue
+                }
+            }
+            let listOrQuote = p < end && (b[p] == 62 || ((b[p] == dash || b[p] == 42) && p + 1 < end && b[p + 1] == space))
+            previousIsParagraphStart = !blank && (previousBlank || headings.last?.line == index - 1) && !listOrQuote
         }
         return headings
-    }
-
-    private static func fenceMarker(_ line: Substring) -> Substring? {
-        for c in ["`", "~"] as [Character] {
-            let run = line.prefix(while: { $0 == c })
-            if run.count >= 3 { return run }
-        }
-        return nil
     }
 }

@@ -53,9 +53,10 @@ final class WorkQueue: @unchecked Sendable {
 /// Writes files' passages into the index, one transaction per batch of files, so that a
 /// killed process leaves every file either fully indexed or as it was before.
 enum IndexWriter {
-    /// Files per batch, and bytes per batch: small enough that a kill loses little.
-    static let batchFiles = 400
-    static let batchBytes = 4_000_000
+    /// Files and bytes per transaction: small enough that a kill loses little, large
+    /// enough that FTS5 flushes few segments (each commit writes one).
+    static let batchFiles = 1_000
+    static let batchBytes = 8_000_000
 
     /// Reads the files on a second thread (read, check, hash, split) while this thread writes.
     static func write(

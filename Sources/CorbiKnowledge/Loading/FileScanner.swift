@@ -10,7 +10,9 @@ enum DocumentKind: String, Sendable {
     case markdown, text, html
 
     init?(path: String) {
-        let ext = (path as NSString).pathExtension.lowercased()
+        // By the bytes of the name: Foundation's pathExtension costs more than the stat.
+        guard let dot = path.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let ext = String(decoding: path.utf8[path.utf8.index(after: dot)...].prefix(9), as: UTF8.self).lowercased()
         switch ext {
         case "md", "markdown": self = .markdown
         case "txt": self = .text
@@ -46,8 +48,9 @@ struct FileScanner {
 
     /// The organization scope of a relative path: `orgs/<domain>/...` belongs to that domain.
     static func scope(of relativePath: String) -> String {
+        guard relativePath.hasPrefix("orgs/") else { return "" }
         let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.count >= 3, parts[0] == "orgs" { return parts[1].lowercased() }
+        if parts.count >= 3 { return parts[1].lowercased() }
         return ""
     }
 
@@ -124,9 +127,9 @@ struct FileScanner {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
-                ptr.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+            // d_name is read in place: a dirent can be shorter than the struct's declared size.
+            let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             names.append(name)
         }

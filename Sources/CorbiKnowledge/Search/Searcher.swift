@@ -16,6 +16,8 @@ final class Searcher: @unchecked Sendable {
         var feedbackPassages = 10
         var feedbackTerms = 10
         var feedbackWeight = 0.3
+        /// Rows of the first pass that feedback re-ranks (at least the limit).
+        var rerankDepth = 20
         /// Longest query text read, and most distinct terms kept.
         var maxQueryCharacters = 32_768
         var maxTerms = 48
@@ -37,6 +39,7 @@ final class Searcher: @unchecked Sendable {
         if let v = env["CORBI_KB_HEADING"].flatMap(Double.init) { parameters.headingWeight = v }
         if let v = env["CORBI_KB_K1"].flatMap(Double.init) { parameters.k1 = v }
         if let v = env["CORBI_KB_B"].flatMap(Double.init) { parameters.bodyB = v }
+        if let v = env["CORBI_KB_DEPTH"].flatMap(Int.init) { parameters.rerankDepth = v }
     }
 
     /// A query term: how FTS5 is asked for it, and how much it counts.
@@ -67,14 +70,11 @@ final class Searcher: @unchecked Sendable {
         let p = parameters
         var hits: [(Int64, Double)]
         if p.feedbackTerms > 0, p.feedbackWeight > 0 {
-            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.feedbackPassages))
+            // Feedback re-ranks the first pass's best rows: it reorders, and never brings in a
+            // passage without a word of the query, at the cost of one seek per row.
+            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth))
             let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats)
-            if added.isEmpty {
-                hits = first
-            } else {
-                // Feedback reorders; it never brings in a passage without a word of the query.
-                hits = try topRows(db, required: original, extra: added, stats: stats, scope: scope, limit: limit)
-            }
+            hits = added.isEmpty ? first : try rescore(db, rows: first.map(\.0), terms: original + added, stats: stats)
         } else {
             hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
         }
@@ -210,6 +210,27 @@ final class Searcher: @unchecked Sendable {
         let rows = try Row.fetchCursor(statement, arguments: [blob, match, scope, limit])
         while let row = try rows.next() { out.append((row[0], row[1])) }
         return out
+    }
+
+    /// Scores the given rows again over `terms`, best first.
+    private func rescore(_ db: Database, rows: [Int64], terms unsorted: [Term], stats: Statistics) throws -> [(Int64, Double)] {
+        let p = parameters
+        var terms = unsorted
+        for i in terms.indices { terms[i].maxScore = terms[i].idf * terms[i].weight * (p.k1 + 1) }
+        let match = terms.map { phrase($0.surface) }.joined(separator: " OR ")
+        var params: [Double] = [
+            p.k1, 0, p.headingWeight, p.bodyWeight, p.headingB, p.bodyB, stats.headingAverage, stats.bodyAverage,
+        ]
+        params += terms.map(\.maxScore)
+        let blob = params.withUnsafeBufferPointer { Data(buffer: $0) }
+        let statement = try db.cachedStatement(
+            sql: "SELECT corbi_rank(chunkFTS, ?) FROM chunkFTS WHERE chunkFTS MATCH ? AND chunkFTS.rowid = ?")
+        var out: [(Int64, Double)] = []
+        for id in rows {
+            let score = try Double.fetchOne(statement, arguments: [blob, match, id]) ?? 0
+            out.append((id, score))
+        }
+        return out.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
     }
 
     /// One FTS5 phrase for one token: quoted, so no user text is ever FTS5 syntax.

@@ -1,2 +1,87 @@
-// The knowledge-base layer: files -> passages -> SQLite FTS5 index -> ranked passages.
-enum CorbiKnowledgeModule {}
+import Crypto
+import Foundation
+import GRDB
+
+/// The knowledge base: the files under a folder, their passages in an SQLite FTS5 index
+/// kept beside the database, and ranked search scoped to one organization.
+///
+/// Files under `orgs/<domain>/` belong to that organization alone; every other file is
+/// shared. The index is derived data and can be rebuilt at any time.
+public struct KnowledgeBase: Sendable {
+    /// The knowledge-base folder.
+    public let root: String
+    /// The SQLite index file.
+    public let indexPath: String
+    /// Files larger than this are skipped with a warning.
+    public let maxFileSize: Int
+
+    let store: IndexStore
+
+    /// Opens (creating if needed) the index at `indexPath` for the folder `root`.
+    public init(root: String, indexPath: String, maxFileSize: Int = 10_000_000) throws {
+        var root = root
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        self.root = root
+        self.indexPath = indexPath
+        self.maxFileSize = maxFileSize
+        self.store = try IndexStore.open(path: indexPath)
+    }
+
+    /// A cheap stat pass, then re-indexing of the files that were added or edited (size or
+    /// mtime changed, confirmed by SHA-256), and removal of deleted ones. Runs before every
+    /// search; cheap when nothing changed.
+    @discardableResult
+    public func refresh(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
+        try store.refresh(root: root, maxFileSize: maxFileSize, full: false, progress: progress)
+    }
+
+    /// Drops the whole index and reads every file again.
+    @discardableResult
+    public func rebuild(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
+        try store.refresh(root: root, maxFileSize: maxFileSize, full: true, progress: progress)
+    }
+
+    /// The best passages first for the organization whose domain is given: shared files
+    /// plus `orgs/<domain>/` only (nil: shared files only). Any text is accepted; text with
+    /// no searchable word gives no results. Refreshes the index first unless this value
+    /// refreshed it within the last second.
+    public func search(_ query: String, organizationDomain: String?, limit: Int = 10) throws -> [Passage] {
+        try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
+        guard limit > 0 else { return [] }
+        return try store.search(query, scope: Self.scope(organizationDomain), limit: limit)
+    }
+
+    /// A fingerprint (hex SHA-256) of the indexed documents visible to the organization
+    /// (their paths and content hashes), for the audit trail.
+    public func fingerprint(organizationDomain: String?) throws -> String {
+        let documents = try store.visibleDocuments(scope: Self.scope(organizationDomain))
+        var hasher = SHA256()
+        for (path, sha) in documents {
+            hasher.update(data: Data((path + "\u{0}" + sha + "\n").utf8))
+        }
+        return DocumentReader.hex(hasher.finalize())
+    }
+
+    /// Files, passages and freshness of the index as the organization sees it.
+    public func status(organizationDomain: String?) throws -> KnowledgeBaseStatus {
+        try store.status(root: root, indexPath: indexPath, scope: Self.scope(organizationDomain), maxFileSize: maxFileSize)
+    }
+
+    static func scope(_ domain: String?) -> String? {
+        guard let domain = domain?.trimmingCharacters(in: .whitespaces).lowercased(), !domain.isEmpty else { return nil }
+        return domain
+    }
+}
+
+extension KnowledgeBase {
+    /// Where the index of the database at `databasePath` lives: beside it, as
+    /// `<name without .sqlite>.kb-index.sqlite`.
+    public static func indexPath(besideDatabase databasePath: String) -> String {
+        var base = databasePath
+        for ext in [".sqlite3", ".sqlite", ".db"] where base.hasSuffix(ext) {
+            base.removeLast(ext.count)
+            break
+        }
+        return base + ".kb-index.sqlite"
+    }
+}

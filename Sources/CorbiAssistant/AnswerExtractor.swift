@@ -1,0 +1,317 @@
+import CorbiKnowledge
+import Foundation
+
+/// A numbered source of an answer: a file under the knowledge-base root and the lines
+/// that hold the cited text.
+public struct Citation: Sendable, Equatable, Codable {
+    public var n: Int
+    public var path: String
+    public var lineStart: Int
+    public var lineEnd: Int
+    public var heading: String
+    public var score: Double
+
+    public init(n: Int, path: String, lineStart: Int, lineEnd: Int, heading: String, score: Double) {
+        self.n = n
+        self.path = path
+        self.lineStart = lineStart
+        self.lineEnd = lineEnd
+        self.heading = heading
+        self.score = score
+    }
+
+    /// `path:12-14` (`path:12-12` for one line, so scripts read one shape).
+    public var location: String { "\(path):\(lineStart)-\(lineEnd)" }
+}
+
+/// What the extractor found: the chosen sentences with their passages, and how well
+/// they cover the question.
+public struct Extraction: Sendable, Equatable {
+    public struct Pick: Sendable, Equatable {
+        public var sentence: Sentence
+        public var passageIndex: Int
+        public var score: Double
+    }
+    /// In reading order, grouped by passage.
+    public var picks: [Pick]
+    /// 0...1: how much of the question the picked sentences (and their headings) cover.
+    public var confidence: Double
+    /// The question's key terms.
+    public var terms: [String]
+
+    public static let empty = Extraction(picks: [], confidence: 0, terms: [])
+}
+
+/// Picks the one to three sentences of the best passages that answer a question, with
+/// no model: coverage of the question's key words, closeness, and the passage's rank.
+public struct AnswerExtractor: Sendable {
+    /// Below this confidence the knowledge base is taken not to hold an answer. Calibrated
+    /// on the questions in `AnswerCalibrationTests` against the sample `kb/`: the 33
+    /// answerable ones score 0.67 to 1, the 17 unanswerable ones 0 to 0.45.
+    public static let defaultThreshold = 0.6
+
+    public var maxSentences = 3
+    /// How many of the retrieved passages are read.
+    public var maxPassages = 6
+
+    public init() {}
+
+    public func extract(question: String, passages: [Passage]) -> Extraction {
+        let intent = QuestionIntent(question)
+        var terms = TextAnalysis.keyTerms(question)
+        // "Where ...?" asks for a place: the words of addresses and directions answer it.
+        let placeTerm = TextAnalysis.stem("location")
+        if intent.place && !terms.contains(placeTerm) { terms.append(placeTerm) }
+        guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms) }
+        let weights = terms.map(TextAnalysis.weight(of:))
+        let totalWeight = weights.reduce(0, +)
+
+        struct Candidate {
+            var sentence: Sentence
+            var stems: Set<String>
+            /// The words of the sentence's own section title (and table header row).
+            var section: Set<String>
+            /// The words of the headings above that, and of the file name.
+            var parent: Set<String>
+            var passageIndex: Int
+            var position: Int
+            /// Which section of the passage (headings inside a passage start new ones).
+            var sectionNumber: Int
+        }
+        var candidates: [[Candidate]] = []
+        var everywhere = Set<String>()
+        for (index, passage) in passages.prefix(maxPassages).enumerated() {
+            let sentences = SentenceSplitter.sentences(text: passage.text, firstLine: passage.lineStart)
+            let headings = passage.heading.components(separatedBy: "›")
+            var section = TextAnalysis.stems(headings.last ?? "")
+            var parent = TextAnalysis.stems(headings.dropLast().joined(separator: " "))
+                .union(TextAnalysis.stems((passage.path as NSString).deletingPathExtension))
+            var list: [Candidate] = []
+            var tableHeader: Set<String> = []
+            var previousWasRow = false
+            var sectionNumber = 0
+            for sentence in sentences {
+                let stems = TextAnalysis.stems(sentence.text)
+                everywhere.formUnion(stems)
+                if sentence.isHeading {
+                    // The passage may hold a sub-section: its title becomes the nearest one.
+                    if !list.isEmpty || !stems.isSubset(of: section) {
+                        if list.isEmpty { parent.formUnion(section) }
+                        section = stems
+                        sectionNumber += 1
+                    }
+                    continue
+                }
+                // The first row of a table names its columns: context for the rows below.
+                let isRow = sentence.isTableRow
+                if isRow && !previousWasRow { tableHeader = stems }
+                if !isRow { tableHeader = [] }
+                previousWasRow = isRow
+                list.append(Candidate(
+                    sentence: sentence, stems: stems, section: isRow ? section.union(tableHeader) : section,
+                    parent: parent, passageIndex: index, position: list.count, sectionNumber: sectionNumber))
+            }
+            everywhere.formUnion(section.union(parent))
+            candidates.append(list)
+        }
+
+        // Credit of each term: 1 for the word itself, 0.8 for a shared long prefix
+        // ("orthodontic" / "orthodontist"), 0.75 for a synonym; when only a heading has it,
+        // 0.9 for the sentence's own section title and 0.6 for the headings above.
+        func credit(_ term: String, _ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
+            if stems.contains(term) { return 1 }
+            var best = prefixMatches(term, stems) ? 0.8 : matches(term, stems) ? 0.75 : 0
+            if best < 0.9, matches(term, section) || prefixMatches(term, section) { best = 0.9 }
+            if best < 0.6, matches(term, parent) || prefixMatches(term, parent) { best = 0.6 }
+            return best
+        }
+        func coverage(_ stems: Set<String>, _ section: Set<String>, _ parent: Set<String>) -> Double {
+            var covered = 0.0
+            for (term, weight) in zip(terms, weights) { covered += credit(term, stems, section, parent) * weight }
+            return covered / totalWeight
+        }
+        func covers(_ term: String, _ stems: Set<String>) -> Bool { matches(term, stems) || prefixMatches(term, stems) }
+        // The retriever's own ranking counts: by score against the best one when scores
+        // are positive, else by position.
+        let topScore = passages.first?.score ?? 0
+        func rankFactor(_ index: Int) -> Double {
+            let byPosition = max(0.7, 1 - 0.06 * Double(index))
+            guard topScore > 0, index < passages.count, passages[index].score > 0 else { return byPosition }
+            return max(0.7, min(byPosition, 0.7 + 0.3 * passages[index].score / topScore))
+        }
+        func sentenceScore(_ c: Candidate) -> Double {
+            coverage(c.stems, c.section, c.parent) * rankFactor(c.passageIndex)
+        }
+
+        // A window of neighbours in one passage around an anchor sentence, grown while
+        // they add something: a key word not covered yet, the items a lead-in sentence
+        // announces, or (for "what should I do" questions) the next step of the section.
+        func window(around anchor: Candidate) -> [Int] {
+            let list = candidates[anchor.passageIndex]
+            var window = [anchor.position]
+            var stems = anchor.stems
+            // A section title covers its sentences already.
+            func adds(_ c: Candidate) -> Bool {
+                terms.contains { !covers($0, stems) && !covers($0, anchor.section) && covers($0, c.stems) }
+            }
+            // Table rows grow into rows, prose into prose.
+            func fits(_ index: Int) -> Bool {
+                list[index].sectionNumber == anchor.sectionNumber && list[index].sentence.isTableRow == anchor.sentence.isTableRow
+            }
+            while window.count < maxSentences {
+                let first = window.min()!, last = window.max()!
+                // Only within the anchor's own section.
+                let after = last + 1 < list.count && fits(last + 1) ? last + 1 : nil
+                let before = first > 0 && fits(first - 1) ? first - 1 : nil
+                var next: Int?
+                if let after, list[last].sentence.isLeadIn {
+                    next = after
+                } else if let after, adds(list[after]) {
+                    next = after
+                } else if let before, list[before].sentence.isLeadIn || adds(list[before]) {
+                    next = before
+                } else if intent.readsOn, let after {
+                    next = after
+                }
+                guard let n = next else { break }
+                window.append(n)
+                stems.formUnion(list[n].stems)
+            }
+            return window.sorted()
+        }
+        let termSet = Set(terms)
+        func windowScore(_ positions: [Int], in list: [Candidate]) -> (score: Double, coverage: Double) {
+            let members = positions.map { list[$0] }
+            let anchor = members[0]
+            let stems = members.reduce(into: Set<String>()) { $0.formUnion($1.stems) }
+            let covered = coverage(stems, anchor.section, anchor.parent)
+            var s = covered * rankFactor(anchor.passageIndex)
+            let texts = members.map(\.sentence.text)
+            if texts.contains(where: intent.matches) { s += 0.08 }
+            if intent.name, texts.contains(where: QuestionIntent.hasInnerCapital) { s += 0.05 }
+            // Sentences that only repeat the question's words answer nothing.
+            let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
+            if novel > 0 { s += 0.03 }
+            let words = texts.reduce(0) { $0 + $1.split(separator: " ").count }
+            // A fragment of prose ("a knocked-out tooth;") rarely answers; a table row is terse by nature.
+            if words < 4 && !anchor.sentence.isTableRow && !texts.contains(where: { $0.contains(where: \.isNumber) }) { s -= 0.1 }
+            // A section titled with the question ("Do I need an appointment?") holds its answer.
+            let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
+            s += 0.1 * titled / totalWeight
+            if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
+            if texts.allSatisfy(\.isEmpty) { s = 0 }
+            if intent.readsOn {
+                // "What should I do with X": a section titled X is the answer.
+                if titled >= totalWeight / 2 { s += 0.05 }
+            } else {
+                s -= 0.02 * Double(positions.count - 1)
+            }
+            // Ties go to the sentence nearer its section's start; steps and lists are read
+            // from their first item.
+            let sectionStart = list.firstIndex { $0.sectionNumber == anchor.sectionNumber } ?? 0
+            s -= (intent.readsOn ? 0.02 : 0.002) * Double(min(positions[0] - sectionStart, 10))
+            if members.count == 1 && anchor.sentence.isLeadIn { s -= 0.05 }
+            return (s, covered)
+        }
+
+        var best: (positions: [Int], passage: Int, score: Double, coverage: Double)?
+        for list in candidates {
+            for c in list {
+                let positions = window(around: c)
+                let (s, covered) = windowScore(positions, in: list)
+                if best == nil || s > best!.score + 1e-9 { best = (positions, c.passageIndex, s, covered) }
+            }
+        }
+        guard let best, best.score > 0, best.coverage > 0 else { return Extraction(picks: [], confidence: 0, terms: terms) }
+        let list = candidates[best.passage]
+        var picks = best.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: best.passage, score: sentenceScore(list[$0])) }
+        var stems = best.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) }
+        let anchor = list[best.positions[0]]
+        var confidence = best.coverage
+
+        // One more sentence from another passage when it nearly answers on its own and
+        // covers what is still missing.
+        if picks.count < maxSentences, confidence < 0.999 {
+            var extra: (Candidate, Double)?
+            for list in candidates {
+                for c in list where c.passageIndex != best.passage && coverage(c.stems, c.section, c.parent) >= 0.6 {
+                    let gain = coverage(stems.union(c.stems), anchor.section, anchor.parent) - confidence
+                    if gain >= 0.2, extra == nil || gain > extra!.1 { extra = (c, gain) }
+                }
+            }
+            if let (c, _) = extra {
+                picks.append(Extraction.Pick(sentence: c.sentence, passageIndex: c.passageIndex, score: sentenceScore(c)))
+                stems.formUnion(c.stems)
+                confidence = coverage(stems, anchor.section, anchor.parent)
+            }
+        }
+
+        // A key word found nowhere in what was retrieved means the knowledge base is
+        // probably about something else.
+        let missing = zip(terms, weights).filter { term, weight in
+            weight >= 1 && term != placeTerm && !covers(term, everywhere)
+        }
+        if !missing.isEmpty { confidence *= 0.75 }
+        if best.passage > 0 { confidence *= 0.97 }
+        confidence = (min(1, max(0, confidence)) * 1000).rounded() / 1000
+        return Extraction(picks: picks, confidence: confidence, terms: terms)
+    }
+
+    private func matches(_ term: String, _ stems: Set<String>) -> Bool {
+        if stems.contains(term) { return true }
+        let synonyms = TextAnalysis.synonyms(of: term)
+        return synonyms.count > 1 && !synonyms.isDisjoint(with: stems)
+    }
+
+    private func prefixMatches(_ term: String, _ stems: Set<String>) -> Bool {
+        guard term.count >= 5 else { return false }
+        let prefix = term.prefix(5)
+        return stems.contains { $0.count >= 5 && $0.hasPrefix(prefix) && (commonPrefix($0, term) >= min(term.count, $0.count) - 2) }
+    }
+
+    private func commonPrefix(_ a: String, _ b: String) -> Int {
+        zip(a, b).prefix(while: { $0 == $1 }).count
+    }
+}
+
+/// What kind of fact a question asks for, to prefer sentences that hold one.
+struct QuestionIntent {
+    var amount = false
+    var time = false
+    var duration = false
+    var count = false
+    /// "What should I do ...", "How do I ...": the steps that follow belong to the answer.
+    var procedure = false
+    /// "Who ...", "Which ...": a name is expected.
+    var name = false
+    /// "Where ...": a place is expected.
+    var place = false
+    /// Steps and addresses run over several lines: the answer reads on in its section.
+    var readsOn: Bool { procedure || place }
+
+    init(_ question: String) {
+        let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "
+        amount = ["how much", "cost", "price", "fee", "charge", "pay "].contains { q.contains($0) }
+        time = [" when ", "what time", " hours", " open", " close"].contains { q.contains($0) }
+        duration = q.contains("how long")
+        count = q.contains("how many")
+        procedure = [" what should i ", " what do i do", " what to do", " how do i ", " how should i ", " what happens "].contains { q.contains($0) }
+        place = q.hasPrefix(" where ") || q.contains(" where is ") || q.contains(" where are ") || q.contains(" how do i get to ")
+        name = q.hasPrefix(" who ") || q.hasPrefix(" which ") || q.contains(" who ")
+    }
+
+    /// A capitalised word after the first one: a name ("Zilveren Kruis", "Dr. Haddad").
+    static func hasInnerCapital(_ text: String) -> Bool {
+        text.split(separator: " ").dropFirst().contains { $0.first?.isUppercase == true }
+    }
+
+    func matches(_ text: String) -> Bool {
+        let hasDigit = text.contains(where: \.isNumber)
+        if amount && (text.contains(where: { "€$£".contains($0) }) || (hasDigit && text.lowercased().contains("eur"))) { return true }
+        if time && (text.range(of: #"\d{1,2}[:.]\d{2}|\d\s?(am|pm|a\.m\.|p\.m\.)"#, options: [.regularExpression, .caseInsensitive]) != nil) { return true }
+        if duration && (text.range(of: #"\d+\s*(minute|min|hour|day|week|month|year)"#, options: [.regularExpression, .caseInsensitive]) != nil) { return true }
+        if count && hasDigit { return true }
+        if place && hasDigit && Self.hasInnerCapital(text) { return true }
+        return false
+    }
+}

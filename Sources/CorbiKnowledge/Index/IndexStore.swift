@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+/// The open index file: one `DatabasePool` (WAL) reused for every pass and search.
+final class IndexStore: @unchecked Sendable {
+    let pool: DatabasePool
+    private let lock = NSLock()
+    private var lastRefresh: Date?
+    private var searcher: Searcher?
+
+    private init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    static func open(path: String) throws -> IndexStore {
+        var config = Configuration()
+        // Two processes indexing at once wait for each other's transactions.
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+            try RankFunction.register(db)
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            let pool = try DatabasePool(path: path, configuration: config)
+            try pool.write { db in try IndexSchema.create(db) }
+            return IndexStore(pool: pool)
+        } catch let error as DatabaseError {
+            throw KnowledgeBaseError.index("\(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// A document row as the stat pass compares it.
+    struct Known {
+        var size: Int
+        var mtime: Int64
+        var sha256: String
+        var skipReason: String?
+    }
+
+    func knownDocuments() throws -> [String: Known] {
+        try pool.read { db in
+            var known: [String: Known] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, sha256, skipReason FROM document")
+            while let row = try rows.next() {
+                known[row[0]] = Known(size: row[1], mtime: row[2], sha256: row[3], skipReason: row[4])
+            }
+            return known
+        }
+    }
+
+    /// The stat pass and the re-indexing of what changed (everything when `full`).
+    func refresh(root: String, maxFileSize: Int, full: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
+        let started = Date()
+        var summary = IndexSummary()
+        let scan = try FileScanner(root: root).scan()
+        summary.skipped = scan.skipped
+        summary.warnings = scan.warnings
+        if full {
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
+                    DELETE FROM chunk; DELETE FROM document;
+                    """)
+            }
+        }
+        let known = full ? [:] : try knownDocuments()
+        var changed: [FileEntry] = []
+        var seen = Set<String>()
+        seen.reserveCapacity(scan.files.count)
+        for entry in scan.files {
+            seen.insert(entry.path)
+            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime {
+                if let reason = k.skipReason {
+                    summary.skipped += 1
+                    summary.warnings.append("skipped \(entry.path): \(reason)")
+                } else {
+                    summary.unchanged += 1
+                }
+            } else {
+                changed.append(entry)
+            }
+        }
+        let removed = known.keys.filter { !seen.contains($0) }.sorted()
+        if !changed.isEmpty || !removed.isEmpty {
+            var hashes: [String: String] = [:]
+            for entry in changed { if let k = known[entry.path], k.skipReason == nil { hashes[entry.path] = k.sha256 } }
+            try IndexWriter.write(
+                changed: changed, removed: removed, knownHashes: hashes, maxFileSize: maxFileSize,
+                writer: pool, summary: &summary, started: started, progress: progress)
+            if summary.bytes > 20_000_000 {
+                // After a large pass, fewer FTS segments make every later search faster.
+                try pool.write { db in try db.execute(sql: "INSERT INTO chunkFTS(chunkFTS) VALUES('optimize')") }
+            }
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        lock.withLock { lastRefresh = Date() }
+        return summary
+    }
+
+    /// Refreshes unless a refresh ran within the last second (the caller usually just did).
+    func refreshIfStale(root: String, maxFileSize: Int) throws {
+        let recent = lock.withLock { lastRefresh.map { Date().timeIntervalSince($0) < 1 } ?? false }
+        if !recent { _ = try refresh(root: root, maxFileSize: maxFileSize, full: false, progress: nil) }
+    }
+
+    /// (path, sha256) of the indexed documents a scope sees, by path.
+    func visibleDocuments(scope: String?) throws -> [(String, String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT path, sha256 FROM document WHERE skipReason IS NULL AND scope IN ('', ?) ORDER BY path
+                """, arguments: [scope ?? ""]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    func status(root: String, indexPath: String, scope: String?, maxFileSize: Int) throws -> KnowledgeBaseStatus {
+        let scan = try FileScanner(root: root).scan()
+        let known = try knownDocuments()
+        func visible(_ path: String) -> Bool {
+            let s = FileScanner.scope(of: path)
+            return s.isEmpty || s == (scope ?? "")
+        }
+        var stale: [String] = []
+        var seen = Set<String>()
+        for entry in scan.files where visible(entry.path) {
+            seen.insert(entry.path)
+            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime { continue }
+            stale.append(entry.path)
+        }
+        stale += known.keys.filter { visible($0) && !seen.contains($0) }
+        stale.sort()
+        return try pool.read { db in
+            let docs = try Row.fetchOne(db, sql: """
+                SELECT count(*), coalesce(sum(size), 0) FROM document WHERE skipReason IS NULL AND scope IN ('', ?)
+                """, arguments: [scope ?? ""])!
+            let skipped = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM document WHERE skipReason IS NOT NULL AND scope IN ('', ?)
+                """, arguments: [scope ?? ""]) ?? 0
+            let passages = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE scope IN ('', ?)", arguments: [scope ?? ""]) ?? 0
+            let last = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lastIndexed'").flatMap(Double.init)
+            return KnowledgeBaseStatus(
+                root: root, indexPath: indexPath, files: docs[0], passages: passages, bytes: docs[1], skipped: skipped,
+                lastIndexed: last.map { Date(timeIntervalSince1970: $0) }, stale: stale)
+        }
+    }
+
+    func search(_ query: String, scope: String?, limit: Int) throws -> [Passage] {
+        let current: Searcher = try lock.withLock {
+            if let existing = searcher { return existing }
+            let made = try Searcher()
+            searcher = made
+            return made
+        }
+        return try pool.read { db in try current.search(db, query: query, scope: scope ?? "", limit: limit) }
+    }
+}

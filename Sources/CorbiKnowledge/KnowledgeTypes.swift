@@ -1,0 +1,107 @@
+import Foundation
+
+/// One retrievable passage of a knowledge-base file.
+public struct Passage: Sendable, Equatable, Codable {
+    /// Relative to the knowledge-base root, with "/" separators.
+    public var path: String
+    /// 1-based, first line of the passage in the file on disk.
+    public var lineStart: Int
+    /// 1-based, inclusive.
+    public var lineEnd: Int
+    /// Heading path such as "Cancellation › Notice period" ("" if none).
+    public var heading: String
+    /// The passage's text, one line per source line from `lineStart` to `lineEnd`
+    /// (Markdown and text: the raw lines; HTML: tags removed, line breaks kept).
+    public var text: String
+    /// Higher is better.
+    public var score: Double
+    /// A short excerpt around the words of the query, for display.
+    public var snippet: String
+
+    public init(path: String, lineStart: Int, lineEnd: Int, heading: String, text: String, score: Double, snippet: String) {
+        self.path = path
+        self.lineStart = lineStart
+        self.lineEnd = lineEnd
+        self.heading = heading
+        self.text = text
+        self.score = score
+        self.snippet = snippet
+    }
+}
+
+/// What one indexing pass did.
+public struct IndexSummary: Sendable, Equatable, Codable {
+    /// Files whose passages were (re)written.
+    public var indexed = 0
+    /// Files seen and left as they were (same size and mtime, or same SHA-256).
+    public var unchanged = 0
+    /// Files gone from disk whose passages were dropped.
+    public var removed = 0
+    /// Files skipped (hidden, binary, invalid UTF-8, too large, unsupported, outside the root).
+    public var skipped = 0
+    /// Passages written by this pass.
+    public var passages = 0
+    /// Bytes of the files read by this pass.
+    public var bytes = 0
+    /// Wall-clock duration of the pass.
+    public var seconds = 0.0
+    /// One line per skipped file, for stderr.
+    public var warnings: [String] = []
+
+    public init() {}
+
+    /// Whether the pass changed the index.
+    public var changedIndex: Bool { indexed > 0 || removed > 0 }
+}
+
+/// Progress of an indexing pass, reported after each batch.
+public struct IndexProgress: Sendable, Equatable {
+    /// Files processed so far (of those that needed reading).
+    public var filesDone: Int
+    /// Files that need reading in this pass.
+    public var filesTotal: Int
+    /// Bytes processed so far.
+    public var bytesDone: Int
+    /// Bytes that need reading in this pass.
+    public var bytesTotal: Int
+    /// Seconds since the pass started.
+    public var seconds: Double
+
+    /// Megabytes per second so far.
+    public var megabytesPerSecond: Double { seconds > 0 ? Double(bytesDone) / 1e6 / seconds : 0 }
+}
+
+/// What the index holds for one organization, and how fresh it is.
+public struct KnowledgeBaseStatus: Sendable, Equatable, Codable {
+    /// The knowledge-base folder.
+    public var root: String
+    /// The index file.
+    public var indexPath: String
+    /// Indexed files visible to the organization.
+    public var files: Int
+    /// Passages of those files.
+    public var passages: Int
+    /// Bytes of those files.
+    public var bytes: Int
+    /// Files recorded as skipped (binary, invalid UTF-8, too large).
+    public var skipped: Int
+    /// When the index was last written, nil if never.
+    public var lastIndexed: Date?
+    /// Files on disk that are new, edited or deleted since the last indexing, relative paths.
+    public var stale: [String]
+}
+
+/// Failures of the knowledge-base layer. Front ends map them to their exit codes.
+public enum KnowledgeBaseError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The knowledge-base folder does not exist or is not a folder.
+    case missingRoot(String)
+    /// The index file cannot be opened or written.
+    case index(String)
+
+    public var description: String {
+        switch self {
+        case .missingRoot(let path): "No knowledge-base folder at \(path)."
+        case .index(let message): "The knowledge-base index failed: \(message)"
+        }
+    }
+}

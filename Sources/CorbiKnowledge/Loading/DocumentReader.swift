@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+
+/// A file read from disk and checked: its UTF-8 bytes and SHA-256, or why it was skipped.
+enum LoadedFile: Sendable {
+    case text([UInt8], sha256: String)
+    case skipped(reason: String)
+}
+
+/// Reads one knowledge-base file and decides whether it can be indexed.
+enum DocumentReader {
+    /// Reads the file at `path`; the size is checked again because it can grow after the stat.
+    static func load(_ path: String, maxFileSize: Int) -> LoadedFile {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .skipped(reason: "cannot be read") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxFileSize + 1) ?? Data()
+        } catch {
+            return .skipped(reason: "cannot be read")
+        }
+        if data.count > maxFileSize { return .skipped(reason: "larger than \(maxFileSize) bytes") }
+        let hash = hex(SHA256.hash(data: data))
+        var bytes = [UInt8](data)
+        let (binary, valid) = bytes.withUnsafeBufferPointer { (memchr($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, 0, $0.count) != nil, isValidUTF8($0)) }
+        if binary { return .skipped(reason: "binary file") }
+        if !valid { return .skipped(reason: "not valid UTF-8") }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.replaceSubrange(0..<3, with: []) }
+        return .text(bytes, sha256: hash)
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF), ASCII fast.
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            func cont(_ k: Int) -> Bool { k < n && b[k] & 0xC0 == 0x80 }
+            if c >= 0xC2, c <= 0xDF {
+                guard cont(i + 1) else { return false }
+                i += 2
+            } else if c >= 0xE0, c <= 0xEF {
+                guard cont(i + 1), cont(i + 2) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xE0, c1 < 0xA0 { return false }
+                if c == 0xED, c1 > 0x9F { return false }
+                i += 3
+            } else if c >= 0xF0, c <= 0xF4 {
+                guard cont(i + 1), cont(i + 2), cont(i + 3) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xF0, c1 < 0x90 { return false }
+                if c == 0xF4, c1 > 0x8F { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}

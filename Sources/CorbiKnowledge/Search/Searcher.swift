@@ -1,0 +1,316 @@
+import Foundation
+import GRDB
+
+/// Ranked retrieval over the index: BM25F (headings weighted above body text) computed by
+/// `corbi_rank`, MaxScore-style pruning so common words never make FTS5 visit every row
+/// they occur in, and RM3 pseudo-relevance feedback.
+final class Searcher: @unchecked Sendable {
+    /// Tunables, fixed by measurement on judged collections (see BENCHMARKS.md).
+    struct Parameters {
+        var k1 = 1.2
+        var headingWeight = 2.0
+        var bodyWeight = 1.0
+        var headingB = 0.75
+        var bodyB = 0.75
+        /// Pseudo-relevance feedback: passages read, terms added, weight of the added terms.
+        var feedbackPassages = 10
+        var feedbackTerms = 10
+        var feedbackWeight = 0.3
+        /// Rows of the first pass that feedback re-ranks (at least the limit).
+        var rerankDepth = 20
+        /// Longest query text read, and most distinct terms kept.
+        var maxQueryCharacters = 32_768
+        var maxTerms = 48
+        /// Scores every matching row (no pruning); for checking that pruning changes nothing.
+        var exhaustive = false
+    }
+
+    var parameters = Parameters()
+    private let analyzer: QueryAnalyzer
+    private let lock = NSLock()
+
+    init() throws {
+        analyzer = try QueryAnalyzer()
+        let env = ProcessInfo.processInfo.environment
+        if env["CORBI_KB_EXHAUSTIVE"] == "1" { parameters.exhaustive = true }
+        if let v = env["CORBI_KB_FEEDBACK"].flatMap(Int.init) { parameters.feedbackTerms = v }
+        if let v = env["CORBI_KB_FB_WEIGHT"].flatMap(Double.init) { parameters.feedbackWeight = v }
+        if let v = env["CORBI_KB_FB_DOCS"].flatMap(Int.init) { parameters.feedbackPassages = v }
+        if let v = env["CORBI_KB_HEADING"].flatMap(Double.init) { parameters.headingWeight = v }
+        if let v = env["CORBI_KB_K1"].flatMap(Double.init) { parameters.k1 = v }
+        if let v = env["CORBI_KB_B"].flatMap(Double.init) { parameters.bodyB = v }
+        if let v = env["CORBI_KB_DEPTH"].flatMap(Int.init) { parameters.rerankDepth = v }
+    }
+
+    /// A query term: how FTS5 is asked for it, and how much it counts.
+    struct Term {
+        var surface: String
+        var stem: String
+        var documentFrequency: Int
+        var idf: Double
+        /// Query weight (occurrences in the query, or the feedback weight).
+        var weight: Double
+        /// Upper bound of the term's contribution to a row's score.
+        var maxScore = 0.0
+    }
+
+    /// Row counts and average column lengths of the whole index.
+    struct Statistics {
+        var rows: Int
+        var headingAverage: Double
+        var bodyAverage: Double
+    }
+
+    func search(_ db: Database, query: String, scope: String, limit: Int) throws -> [Passage] {
+        guard let stats = try statistics(db), stats.rows > 0 else { return [] }
+        let text = String(query.prefix(parameters.maxQueryCharacters))
+        let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
+        let terms = try queryTerms(db, tokens: tokens, stats: stats)
+        guard !terms.isEmpty else { return [] }
+        let p = parameters
+        var hits: [(Int64, Double)]
+        if p.feedbackTerms > 0, p.feedbackWeight > 0 {
+            // Feedback re-ranks the first pass's best rows: it reorders, and never brings in a
+            // passage without a word of the query, at the cost of one seek per row.
+            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth))
+            let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats)
+            hits = added.isEmpty ? first : try rescore(db, rows: first.map(\.0), terms: original + added, stats: stats)
+        } else {
+            hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
+        }
+        hits = Array(hits.prefix(limit))
+        let queryStems = Set(tokens.map(\.stem))
+        return try passages(db, hits: hits, stems: queryStems)
+    }
+
+    // MARK: - Terms
+
+    private func queryTerms(_ db: Database, tokens: [QueryAnalyzer.Token], stats: Statistics) throws -> [Term] {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        var surfaces: [String: String] = [:]
+        for token in tokens where !StopWords.english.contains(token.surface) && token.stem.count <= 64 {
+            if counts[token.stem] == nil { order.append(token.stem); surfaces[token.stem] = token.surface }
+            counts[token.stem, default: 0] += 1
+        }
+        var terms: [Term] = []
+        for stem in order {
+            let df = try documentFrequency(db, stem)
+            guard df > 0 else { continue }
+            terms.append(Term(surface: surfaces[stem]!, stem: stem, documentFrequency: df, idf: idf(df, stats), weight: Double(counts[stem]!)))
+        }
+        if terms.count > parameters.maxTerms {
+            terms = Array(terms.sorted { $0.idf * $0.weight > $1.idf * $1.weight }.prefix(parameters.maxTerms))
+        }
+        return terms
+    }
+
+    private func documentFrequency(_ db: Database, _ stem: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM chunkVocab WHERE term = ?"), arguments: [stem]) ?? 0
+    }
+
+    private func idf(_ df: Int, _ stats: Statistics) -> Double {
+        log(1 + (Double(stats.rows) - Double(df) + 0.5) / (Double(df) + 0.5))
+    }
+
+    /// Row count and average column lengths, from FTS5's own "averages" record.
+    func statistics(_ db: Database) throws -> Statistics? {
+        guard let blob = try Data.fetchOne(db, sql: "SELECT block FROM chunkFTS_data WHERE id = 1") else { return nil }
+        var values: [Int64] = []
+        var index = blob.startIndex
+        while index < blob.endIndex, values.count < 3 {
+            var value: Int64 = 0
+            var length = 0
+            while index < blob.endIndex {
+                let byte = blob[index]
+                index += 1
+                length += 1
+                if length == 9 { value = (value << 8) | Int64(byte); break }
+                value = (value << 7) | Int64(byte & 0x7f)
+                if byte & 0x80 == 0 { break }
+            }
+            values.append(value)
+        }
+        guard values.count == 3, values[0] > 0 else { return Statistics(rows: 0, headingAverage: 1, bodyAverage: 1) }
+        let rows = Double(values[0])
+        return Statistics(rows: Int(values[0]), headingAverage: max(Double(values[1]) / rows, 1), bodyAverage: max(Double(values[2]) / rows, 1))
+    }
+
+    // MARK: - Ranking
+
+    /// The best rows of the scope holding at least one of the `required` terms, with their
+    /// scores over all terms (required and `extra`), best first: exactly those that scoring
+    /// every such row would give, but FTS5 only visits the rows holding one of the
+    /// "essential" (rarest) required terms, as long as the other terms together cannot lift
+    /// a row without them above the current k-th score (the MaxScore bound).
+    func topRows(
+        _ db: Database, required: [Term], extra: [Term] = [], stats: Statistics, scope: String, limit: Int
+    ) throws -> [(Int64, Double)] {
+        let p = parameters
+        func bounded(_ list: [Term]) -> [Term] {
+            list.map { t in
+                var t = t
+                t.maxScore = t.idf * t.weight * (p.k1 + 1)
+                return t
+            }.sorted { $0.maxScore > $1.maxScore }
+        }
+        let required = bounded(required)
+        let terms = required + bounded(extra)
+        let n = required.count
+        // rest[i]: the most the terms outside required[..<i] can add to a row.
+        var rest = Array(repeating: 0.0, count: n + 1)
+        let extraTotal = terms[n...].reduce(0) { $0 + $1.maxScore }
+        rest[n] = extraTotal
+        for i in stride(from: n - 1, through: 0, by: -1) { rest[i] = rest[i + 1] + required[i].maxScore }
+        let all = terms.map { phrase($0.surface) }.joined(separator: " OR ")
+        // Start with the terms that are rare enough to be cheap to visit.
+        var essential = 1
+        while essential < n, required[essential].documentFrequency * 50 < stats.rows { essential += 1 }
+        if p.exhaustive { essential = n }
+        while true {
+            let match: String
+            let phraseStart: Int
+            if essential >= n, extra.isEmpty {
+                match = all
+                phraseStart = 0
+            } else {
+                match = "(" + required[..<essential].map { phrase($0.surface) }.joined(separator: " OR ") + ") AND (" + all + ")"
+                phraseStart = essential
+            }
+            let rows = try rank(db, match: match, phraseStart: phraseStart, terms: terms, stats: stats, scope: scope, limit: limit)
+            if essential >= n { return rows }
+            if rows.count >= limit, let threshold = rows.last?.1, threshold > rest[essential] {
+                return rows
+            }
+            // Not proven yet: widen the essential set just enough for the k-th score seen.
+            var next = essential + 1
+            if rows.count >= limit, let threshold = rows.last?.1 {
+                while next < n, rest[next] >= threshold { next += 1 }
+            }
+            essential = next
+        }
+    }
+
+    private func rank(
+        _ db: Database, match: String, phraseStart: Int, terms: [Term], stats: Statistics, scope: String, limit: Int
+    ) throws -> [(Int64, Double)] {
+        let p = parameters
+        var params: [Double] = [
+            p.k1, Double(phraseStart), p.headingWeight, p.bodyWeight, p.headingB, p.bodyB, stats.headingAverage, stats.bodyAverage,
+        ]
+        params += terms.map { $0.maxScore }
+        let blob = params.withUnsafeBufferPointer { Data(buffer: $0) }
+        let statement = try db.cachedStatement(sql: """
+            SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
+            FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid
+            WHERE chunkFTS MATCH ? AND chunk.scope IN ('', ?)
+            ORDER BY score DESC, chunkFTS.rowid LIMIT ?
+            """)
+        var out: [(Int64, Double)] = []
+        let rows = try Row.fetchCursor(statement, arguments: [blob, match, scope, limit])
+        while let row = try rows.next() { out.append((row[0], row[1])) }
+        return out
+    }
+
+    /// Scores the given rows again over `terms`, best first.
+    private func rescore(_ db: Database, rows: [Int64], terms unsorted: [Term], stats: Statistics) throws -> [(Int64, Double)] {
+        let p = parameters
+        var terms = unsorted
+        for i in terms.indices { terms[i].maxScore = terms[i].idf * terms[i].weight * (p.k1 + 1) }
+        let match = terms.map { phrase($0.surface) }.joined(separator: " OR ")
+        var params: [Double] = [
+            p.k1, 0, p.headingWeight, p.bodyWeight, p.headingB, p.bodyB, stats.headingAverage, stats.bodyAverage,
+        ]
+        params += terms.map(\.maxScore)
+        let blob = params.withUnsafeBufferPointer { Data(buffer: $0) }
+        let statement = try db.cachedStatement(
+            sql: "SELECT corbi_rank(chunkFTS, ?) FROM chunkFTS WHERE chunkFTS MATCH ? AND chunkFTS.rowid = ?")
+        var out: [(Int64, Double)] = []
+        for id in rows {
+            let score = try Double.fetchOne(statement, arguments: [blob, match, id]) ?? 0
+            out.append((id, score))
+        }
+        return out.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+    }
+
+    /// One FTS5 phrase for one token: quoted, so no user text is ever FTS5 syntax.
+    private func phrase(_ surface: String) -> String {
+        "\"" + surface.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: - Feedback
+
+    /// RM3: the query's own terms plus the terms most typical of the top passages,
+    /// weighted by how well those passages scored.
+    private func expand(_ db: Database, terms: [Term], feedback: [(Int64, Double)], stats: Statistics) throws -> ([Term], [Term]) {
+        let p = parameters
+        guard feedback.count >= 2 else { return (terms, []) }
+        let statement = try db.cachedStatement(sql: "SELECT heading, body FROM chunk WHERE id = ?")
+        var texts: [String] = []
+        for (id, _) in feedback {
+            if let row = try Row.fetchOne(statement, arguments: [id]) {
+                texts.append((row[0] as String) + "\n" + (row[1] as String))
+            }
+        }
+        let tokenized = try lock.withLock { try analyzer.tokenize(texts) }
+        let total = feedback.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return (terms, []) }
+        var relevance: [String: Double] = [:]
+        var surfaces: [String: String] = [:]
+        for (doc, tokens) in tokenized.enumerated() where !tokens.isEmpty {
+            let docWeight = feedback[doc].1 / total
+            var counts: [String: Int] = [:]
+            for token in tokens where token.surface.count > 1 && !StopWords.english.contains(token.surface) {
+                counts[token.stem, default: 0] += 1
+                if surfaces[token.stem] == nil { surfaces[token.stem] = token.surface }
+            }
+            let length = Double(tokens.count)
+            for (stem, count) in counts { relevance[stem, default: 0] += docWeight * Double(count) / length }
+        }
+        var candidates: [Term] = []
+        for (stem, rel) in relevance.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            if candidates.count >= p.feedbackTerms { break }
+            if stem.allSatisfy(\.isNumber) { continue }
+            let df = try documentFrequency(db, stem)
+            guard df > 1 else { continue }
+            candidates.append(Term(surface: surfaces[stem]!, stem: stem, documentFrequency: df, idf: idf(df, stats), weight: rel))
+        }
+        // Original terms keep their relative weights; feedback terms share feedbackWeight.
+        let originalTotal = terms.reduce(0) { $0 + $1.weight }
+        let feedbackTotal = candidates.reduce(0) { $0 + $1.weight }
+        var original = terms
+        for i in original.indices { original[i].weight = (1 - p.feedbackWeight) * original[i].weight / originalTotal }
+        var index: [String: Int] = [:]
+        for (i, t) in original.enumerated() { index[t.stem] = i }
+        var added: [Term] = []
+        if feedbackTotal > 0 {
+            for t in candidates {
+                let w = p.feedbackWeight * t.weight / feedbackTotal
+                if let i = index[t.stem] { original[i].weight += w } else {
+                    var t = t
+                    t.weight = w
+                    added.append(t)
+                }
+            }
+        }
+        return (original, added)
+    }
+
+    // MARK: - Passages
+
+    private func passages(_ db: Database, hits: [(Int64, Double)], stems: Set<String>) throws -> [Passage] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT document.path, chunk.lineStart, chunk.lineEnd, chunk.heading, chunk.body
+            FROM chunk JOIN document ON document.id = chunk.documentId WHERE chunk.id = ?
+            """)
+        var out: [Passage] = []
+        for (id, score) in hits {
+            guard let row = try Row.fetchOne(statement, arguments: [id]) else { continue }
+            let body: String = row[4]
+            out.append(Passage(
+                path: row[0], lineStart: row[1], lineEnd: row[2], heading: row[3], text: body,
+                score: (score * 10_000).rounded() / 10_000, snippet: Snippet.make(body, stems: stems)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// `corbi kb ...` through the built binary: JSON shape, exit codes, org privacy, edits seen
+/// without re-indexing, hostile queries.
+@Suite struct KnowledgeEndToEndTests {
+    struct Run {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] }
+        var results: [[String: Any]] { json?["results"] as? [[String: Any]] ?? [] }
+    }
+
+    /// A workspace: database with organizations A and B, a knowledge base with a shared
+    /// file and one private file each.
+    struct Workspace {
+        let folder: URL
+        var kb: URL { folder.appendingPathComponent("kb") }
+        var environment: [String: String]
+
+        static let binary: URL = {
+            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for _ in 0..<6 {
+                let candidate = folder.appendingPathComponent("corbi")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+            return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/corbi")
+        }()
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-kb-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
+            environment = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "HOME": folder.path,
+                "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
+                "ASSISTANT_KB_PATH": folder.appendingPathComponent("kb").path,
+                "NO_COLOR": "1",
+            ]
+            try write("handbook.md", "# Handbook\n\n## Cancellation\n\nCancel up to 24 hours before the appointment.\n")
+            try write("orgs/a.example/secret.md", "# Secret\n\nThe alpha discount code is ZEBRA42.\n")
+            try write("orgs/b.example/secret.md", "# Secret\n\nThe beta discount code is OKAPI77.\n")
+            for args in [
+                ["init", "--org", "A", "--domain", "a.example", "--admin", "a@a.example"],
+                ["init", "--org", "B", "--domain", "b.example", "--admin", "b@b.example"],
+            ] {
+                let r = try run(args)
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+        }
+
+        func write(_ path: String, _ text: String) throws {
+            let url = kb.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+
+        func run(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
+            let process = Process()
+            process.executableURL = Self.binary
+            var env = environment.merging(extra) { _, new in new }
+            if let user { env["CORBI_USER"] = user }
+            process.environment = env
+            process.arguments = arguments
+            process.currentDirectoryURL = folder
+            let output = Pipe(), error = Pipe()
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            // stderr is small here; read stdout fully, then stderr.
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = error.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Run(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), status: process.terminationStatus)
+        }
+    }
+
+    @Test func searchPrintsTheContractJSONBestFirst() throws {
+        let w = try Workspace()
+        let index = try w.run(["kb", "index"], as: "a@a.example")
+        #expect(index.status == 0)
+        #expect(index.stdout.contains("Indexed 3"))
+        let r = try w.run(["kb", "search", "--json", "--limit", "5", "--", "how", "late", "can", "I", "cancel?"], as: "a@a.example")
+        #expect(r.status == 0)
+        let first = try #require(r.results.first)
+        #expect(Set(first.keys) == ["path", "lineStart", "lineEnd", "heading", "snippet", "score"])
+        #expect(first["path"] as? String == "handbook.md")
+        #expect(first["heading"] as? String == "Handbook › Cancellation")
+        #expect(first["lineStart"] as? Int == 1)
+        #expect(first["lineEnd"] as? Int == 5)
+        let scores = r.results.compactMap { $0["score"] as? Double }
+        #expect(scores == scores.sorted(by: >))
+    }
+
+    @Test func anotherOrganizationsPrivateFileIsNeverFound() throws {
+        let w = try Workspace()
+        let a = try w.run(["kb", "search", "--json", "discount", "code", "OKAPI77"], as: "a@a.example")
+        #expect(a.status == 0)
+        #expect(a.results.map { $0["path"] as? String } == ["orgs/a.example/secret.md"])
+        #expect(!a.stdout.contains("b.example"))
+        let b = try w.run(["kb", "search", "--json", "ZEBRA42"], as: "b@b.example")
+        #expect(b.results.isEmpty)
+    }
+
+    @Test func anEditIsFoundWithoutReindexing() throws {
+        let w = try Workspace()
+        _ = try w.run(["kb", "index"], as: "a@a.example")
+        try w.write("handbook.md", "# Handbook\n\n## Parking\n\nPark in the blue garage on level two.\n")
+        let r = try w.run(["kb", "search", "--json", "where", "to", "park"], as: "a@a.example")
+        #expect(r.results.first?["path"] as? String == "handbook.md")
+        #expect((r.results.first?["snippet"] as? String)?.contains("blue garage") == true)
+        let old = try w.run(["kb", "search", "--json", "cancel"], as: "a@a.example")
+        #expect(old.results.isEmpty)
+    }
+
+    @Test func hostileQueriesGiveResultsOrNothing() throws {
+        let w = try Workspace()
+        for q in ["\"", "NEAR(", "cancel AND (", "-*:", "OR", "😀", String(repeating: "x\"y* ", count: 4_000), "\u{7}"] {
+            let r = try w.run(["kb", "search", "--json", "--", q], as: "a@a.example")
+            #expect(r.status == 0, "\(q.prefix(20)): \(r.stdout) \(r.stderr)")
+            #expect(r.json?["results"] != nil)
+        }
+        let empty = try w.run(["kb", "search", "--json"], as: "a@a.example")
+        #expect(empty.status == 0)
+        #expect(empty.results.isEmpty)
+    }
+
+    @Test func statusAndSkippedFiles() throws {
+        let w = try Workspace()
+        try Data([0, 1, 2, 3]).write(to: w.kb.appendingPathComponent("blob.txt"))
+        let index = try w.run(["kb", "index"], as: "a@a.example")
+        #expect(index.status == 0)
+        #expect(index.stderr.contains("skipped blob.txt: binary file"))
+        try w.write("new.txt", "fresh")
+        let status = try w.run(["kb", "status", "--json"], as: "a@a.example")
+        #expect(status.json?["files"] as? Int == 2)
+        #expect(status.json?["stale"] as? [String] == ["new.txt"])
+        let full = try w.run(["kb", "index", "--full", "--json"], as: "a@a.example")
+        #expect(full.json?["indexed"] as? Int == 4)
+    }
+
+    @Test func aMissingKnowledgeBaseIsNotFound() throws {
+        let w = try Workspace()
+        let r = try w.run(["kb", "search", "x"], as: "a@a.example", environment: ["ASSISTANT_KB_PATH": w.folder.appendingPathComponent("nope").path])
+        #expect(r.status == 66)
+        #expect(r.stderr.contains("No knowledge-base folder"))
+        let bad = try w.run(["kb", "search", "--limit", "0", "x"], as: "a@a.example")
+        #expect(bad.status == 65)
+    }
+}

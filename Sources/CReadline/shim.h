@@ -46,6 +46,9 @@ static inline void corbi_rl_set_sort_completion_matches(int value) { rl_sort_com
 static inline void corbi_rl_abandon_line(void) {
     rl_point = rl_end;
     rl_redisplay();
+    /* Before leaving callback mode: that writes "\r" (ending bracketed paste). */
+    fputs("^C", rl_outstream ? rl_outstream : stdout);
+    fflush(rl_outstream ? rl_outstream : stdout);
     rl_free_line_state();
     rl_callback_sigcleanup();
     rl_callback_handler_remove();

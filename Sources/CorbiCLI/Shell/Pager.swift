@@ -31,20 +31,39 @@ struct Pager {
     /// Pages `text` if it is longer than the screen; false if it did not (the caller prints it).
     func page(_ text: String) -> Bool {
         guard let (rows, columns) = Terminal.size(), Self.rows(of: text, columns: columns) > rows - 1 else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let input = Pipe()
-        process.standardInput = input
-        do {
-            try process.run()
-        } catch {
+        // posix_spawn rather than Foundation's Process, which starts the child in a new
+        // session: the pager would lose the terminal it reads keys from.
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return false }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let arguments = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
+        close(fds[0])
+        guard spawned == 0 else {
+            close(fds[1])
             return false
         }
-        try? input.fileHandleForWriting.write(contentsOf: Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        // 126/127: the pager could not run; the text has not been seen.
-        return process.terminationReason == .exit && process.terminationStatus != 126 && process.terminationStatus != 127
+        let bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBufferPointer { write(fds[1], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }  // the pager quit early (EPIPE): fine
+            offset += n
+        }
+        close(fds[1])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // 126/127 from sh: the pager could not run, and the text has not been seen.
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        return !(exited && (code == 126 || code == 127))
     }
 }

@@ -83,7 +83,7 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
                 if signals.contains(UInt8(ascii: "w")) { rl_resize_terminal() }
                 if signals.contains(UInt8(ascii: "i")) {
                     corbi_rl_abandon_line()
-                    Self.write(STDOUT_FILENO, "^C\n")
+                    Self.write(STDOUT_FILENO, "\n")
                     return .interrupted
                 }
             }

@@ -62,7 +62,7 @@ public enum DemoWorkspace {
             let db = try AppDatabase(path: temporary, environment: environment)
             try populate(db)
             // Everything into the main file: GRDB keeps the WAL file, which is not renamed.
-            try db.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            _ = try db.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try (db.writer as? DatabasePool)?.close()
             for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
         } catch {

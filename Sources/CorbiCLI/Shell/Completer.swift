@@ -108,44 +108,55 @@ public final class Completer: @unchecked Sendable {
             words.removeFirst()
         }
         let options = self.options(of: type)
-        if let previous = words.last, let option = options.first(where: { $0.name == previous }), option.takesValue {
-            return valueCompletion(option: option.name, path: path)
+        // Whether an option takes a value: from the help text, else by its usual name.
+        func takesValue(_ word: String) -> Bool {
+            let name = String(word.split(separator: "=", maxSplits: 1).first ?? "")
+            if word.contains("=") { return false }
+            return options.first(where: { $0.name == name })?.takesValue ?? Self.valueOptions.contains(name)
+        }
+        if let previous = words.last, previous.hasPrefix("--"), takesValue(previous) {
+            return valueCompletion(option: previous, path: path)
         }
         if word.hasPrefix("-") { return .candidates(options.map(\.name)) }
-        // Count the positional arguments already typed, skipping options and their values.
-        var position = 0
+        // The positional arguments already typed, skipping options and their values.
+        var positionals: [String] = []
         var index = 0
         while index < words.count {
             let w = words[index]
             if w.hasPrefix("-") {
-                let option = options.first(where: { $0.name == w })
-                index += (option?.takesValue ?? false) && !w.contains("=") ? 2 : 1
+                index += takesValue(w) ? 2 : 1
             } else {
-                position += 1
+                positionals.append(w)
                 index += 1
             }
         }
-        if !type.configuration.subcommands.isEmpty && path.count == 1 && position == 0 {
+        if !type.configuration.subcommands.isEmpty && path.count == 1 && positionals.isEmpty {
             var candidates = type.configuration.subcommands.map { $0._commandName }
             if name == "org" { candidates += organizationDomains() }
             return .candidates(candidates)
         }
-        return positionalCompletion(path: path, position: position, word: word)
+        return positionalCompletion(path + positionals, word: word)
     }
 
-    private func positionalCompletion(path: [String], position: Int, word: String) -> Result {
-        let key = path.joined(separator: " ")
-        switch (key, position) {
-        case ("contacts show", 0), ("contacts update", 0), ("contacts delete", 0), ("book", 0), ("draft", 0):
+    /// Options whose value Corbi can complete, even on a command that does not declare them.
+    static let valueOptions: Set<String> = [
+        "--contact", "--template", "--channel", "--role", "--format", "--org", "--status", "--db", "--kb", "--prompts",
+        "--file", "--out", "--output", "--dir", "--user", "--language", "--limit", "--name", "--email", "--phone",
+    ]
+
+    /// What the next positional argument is, given the command path and the positionals
+    /// typed so far (`draft "Anna Müller"` → a template name).
+    private func positionalCompletion(_ typed: [String], word: String) -> Result {
+        switch typed {
+        case ["contacts", "show"], ["contacts", "update"], ["contacts", "delete"], ["book"], ["draft"]:
             return .candidates(contactNames(word))
-        case ("draft", 1):
+        case _ where typed.count == 2 && typed[0] == "draft":
             return .candidates(templateNames(word))
-        case ("contacts import", 0):
+        case ["contacts", "import"]:
             return .files
+        case _ where typed.count == 2 && typed[0] == "templates" && !["add", "list"].contains(typed[1]):
+            return .candidates(templateNames(word))
         default:
-            if path.first == "templates", path.count == 2, !["add", "list"].contains(path[1]), position == 0 {
-                return .candidates(templateNames(word))
-            }
             return .nothing
         }
     }

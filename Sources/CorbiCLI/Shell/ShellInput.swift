@@ -1,3 +1,5 @@
+import Foundation
+
 /// One input of the shell as the user meant it: a question, a `/command`, or nothing.
 ///
 /// An input may span several physical lines: a line ending in `\` continues on the next,
@@ -78,6 +80,7 @@ public struct ContinuationBuffer: Sendable {
 extension String {
     /// The input as one history line: continuation and pasted lines joined by spaces.
     var asHistoryEntry: String {
-        split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { String($0) }.joined(separator: " ")
+        split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <signal.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <readline/readline.h>
@@ -78,6 +79,12 @@ static inline int corbi_install_signal_pipe(int write_fd) {
     *corbi_signal_fd() = write_fd;
     if (sigaction(SIGINT, &action, corbi_old_sigint()) != 0) return -1;
     if (sigaction(SIGWINCH, &action, corbi_old_sigwinch()) != 0) return -1;
+    /* A parent may have started us with these blocked (the mask survives exec). */
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
     return 0;
 }
 

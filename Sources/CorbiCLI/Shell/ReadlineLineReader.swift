@@ -45,10 +45,17 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         if let history {
             stifle_history(Int32(history.limit))
-            for entry in history.load() { add_history(entry) }
-            lastEntry = history.load().last
+            let entries = history.load()
+            for entry in entries { add_history(entry) }
+            lastEntry = entries.last
         }
     }
+
+    /// Starts work on the worker queue without waiting for it (warming up the session).
+    func startEarly(_ work: @escaping @Sendable () -> Void) { queue.async(execute: work) }
+
+    /// Reads inputrc and the terminal description now rather than at the first prompt.
+    func initializeReadline() { rl_initialize() }
 
     /// Gives the signals back (the process is about to exit).
     func close() {

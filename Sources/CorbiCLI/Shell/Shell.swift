@@ -38,6 +38,9 @@ public enum Shell {
             return 70
         }
         defer { reader.close() }
+        // Open the database on the worker while readline reads its inputrc and terminfo here.
+        reader.startEarly { _ = try? session.actor() }
+        reader.initializeReadline()
         reader.completer = Completer(session: session) { work in reader.quickly(work) ?? [] }
         let interpreter = ShellInterpreter(session: session, json: json, columns: Terminal.size()?.columns)
         var pager: ((String) -> Bool)?

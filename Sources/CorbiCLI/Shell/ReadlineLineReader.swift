@@ -21,6 +21,8 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
     private let signalWrite: Int32
     private let history: HistoryFile?
     private var lastEntry: String?
+    /// The terminal was resized while readline was not listening.
+    private var pendingResize = false
     private let queue = DispatchQueue(label: "corbi.shell.commands")
     /// Completes words on Tab.
     var completer: Completer?
@@ -67,7 +69,9 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
 
     func readLine(prompt: String) -> LineEvent {
         Self.finishedLine = nil
-        _ = drainSignals()
+        // A Ctrl-C typed before the prompt appeared is stale; a resize is not.
+        if drainSignals().contains(UInt8(ascii: "w")) || pendingResize { rl_resize_terminal() }
+        pendingResize = false
         rl_callback_handler_install(prompt) { pointer in
             if let pointer {
                 ReadlineLineReader.finishedLine = .some(String(cString: pointer))
@@ -126,9 +130,13 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
             let ready = poll(&fds, 2, showProgress ? 100 : -1)
             if ready < 0 && errno == EINTR { continue }
             if fds[0].revents != 0 { return job.take() }
-            if fds[1].revents & Int16(POLLIN) != 0, drainSignals().contains(UInt8(ascii: "i")) {
-                job.abandon()
-                return nil
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                let signals = drainSignals()
+                if signals.contains(UInt8(ascii: "w")) { pendingResize = true }
+                if signals.contains(UInt8(ascii: "i")) {
+                    job.abandon()
+                    return nil
+                }
             }
             if showProgress && Date().timeIntervalSince(started) > 0.4 {
                 let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]

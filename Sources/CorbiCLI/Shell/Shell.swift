@@ -59,7 +59,9 @@ public enum Shell {
             }
         }
         var greeting = "Corbi: ask a question, or type /help. Ctrl-D leaves."
-        if demo { greeting = "Corbi demo workspace (\(session.settings.databasePath)). " + greeting }
+        if demo {
+            greeting = "Corbi demo workspace: database \(session.settings.databasePath), knowledge base \(session.settings.knowledgeBasePath).\n" + greeting
+        }
         Output.write(greeting + "\n")
         if let problem, let message = problem { Output.writeError(message) }
         return repl.run()

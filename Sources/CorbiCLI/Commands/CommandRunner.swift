@@ -40,6 +40,10 @@ public enum CommandRunner {
             return failure(CorbiRoot.fullMessage(for: error), code: code, json: wantsJSON)
         }
         guard let corbiCommand = command as? any CorbiCommand else {
+            if !(command is CorbiRoot) {
+                // `--help` after a subcommand: ArgumentParser returns its own help command.
+                return CommandResult(stdout: HelpTarget.text(for: arguments), stderr: [], exitCode: 0, json: false)
+            }
             // The root itself: the shell is started by the caller, not from inside a line.
             return failure("Give a command; try /help.", code: 64, json: wantsJSON)
         }

@@ -5,48 +5,65 @@ import Foundation
 public enum Shell {
     /// Runs the shell for the root command's options and returns the exit status.
     public static func run(_ root: CorbiRoot, globals: GlobalOptions) -> Int32 {
-        let session = Session.fromProcess(options: globals)
-        return BatchRunner(session: session, bail: root.bail, json: globals.json).run(lines: StandardInputLines())
-    }
-}
-
-/// Lines of standard input, one at a time.
-public struct StandardInputLines: Sequence, IteratorProtocol {
-    public init() {}
-    public mutating func next() -> String? { readLine(strippingNewline: true) }
-}
-
-/// Runs lines as if typed, without a prompt: results on stdout, diagnostics on stderr.
-public struct BatchRunner {
-    public var session: Session
-    public var bail: Bool
-    public var json: Bool
-
-    public init(session: Session, bail: Bool, json: Bool) {
-        self.session = session
-        self.bail = bail
-        self.json = json
-    }
-
-    public func run<S: Sequence>(lines: S) -> Int32 where S.Element == String {
-        var firstFailure: Int32 = 0
-        for line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            var arguments: [String]
-            if trimmed.hasPrefix("/") {
-                arguments = (try? ShellWords.split(String(trimmed.dropFirst()))) ?? []
-            } else {
-                arguments = ["ask", trimmed]
-            }
-            if json && !arguments.contains("--json") { arguments.append("--json") }
-            let result = CommandRunner.run(arguments: arguments, in: session)
-            Output.print(result)
-            if result.exitCode != 0 {
-                if firstFailure == 0 { firstFailure = result.exitCode }
-                if bail { break }
+        let env = ProcessInfo.processInfo.environment
+        var settings = Settings.resolve(globals, environment: env)
+        if root.demo {
+            do {
+                settings = try DemoWorkspace.prepare(globals: globals, environment: env)
+            } catch {
+                let mapped = CommandRunner.map(error)
+                Output.writeError("Cannot open the demo workspace: \(mapped.description)")
+                return mapped.exitCode
             }
         }
-        return firstFailure
+        let session = Session(
+            settings: settings, processEnvironment: env,
+            stdoutIsTerminal: isatty(STDOUT_FILENO) != 0, stderrIsTerminal: isatty(STDERR_FILENO) != 0,
+            stdinIsTerminal: isatty(STDIN_FILENO) != 0)
+        guard session.stdinIsTerminal else {
+            let interpreter = ShellInterpreter(session: session, json: globals.json)
+            return BatchRunner(interpreter: interpreter, bail: root.bail).run(lines: StandardInputLines())
+        }
+        return runREPL(session: session, json: globals.json, demo: root.demo)
+    }
+
+    private static func runREPL(session: Session, json: Bool, demo: Bool) -> Int32 {
+        let env = session.processEnvironment
+        let colorErr = session.stderrIsTerminal && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+        let reader: ReadlineLineReader
+        do {
+            reader = try ReadlineLineReader(history: HistoryFile(path: HistoryFile.defaultPath(environment: env)), showProgress: colorErr)
+        } catch {
+            Output.writeError("\(error)")
+            return 70
+        }
+        defer { reader.close() }
+        // Open the database on the worker while readline reads its inputrc and terminfo here.
+        reader.startEarly { _ = try? session.actor() }
+        reader.initializeReadline()
+        reader.completer = Completer(session: session) { work in reader.quickly(work) ?? [] }
+        let interpreter = ShellInterpreter(session: session, json: json, columns: Terminal.size()?.columns)
+        var pager: ((String) -> Bool)?
+        if session.stdoutIsTerminal, let p = Pager(environment: env) { pager = p.page }
+        let repl = REPL(
+            interpreter: interpreter, reader: reader, colorOut: session.useColor, colorErr: colorErr, pager: pager)
+
+        // Resolving the member opens the database: done once here so the prompt is ready,
+        // and so the user learns at once why no organization shows in it.
+        let problem = reader.quickly { () -> String? in
+            do {
+                _ = try session.actor()
+                return nil
+            } catch {
+                return CommandRunner.map(error).description
+            }
+        }
+        var greeting = "Corbi: ask a question, or type /help. Ctrl-D leaves."
+        if demo {
+            greeting = "Corbi demo workspace: database \(session.settings.databasePath), knowledge base \(session.settings.knowledgeBasePath).\n" + greeting
+        }
+        Output.write(greeting + "\n")
+        if let problem, let message = problem { Output.writeError(message) }
+        return repl.run()
     }
 }

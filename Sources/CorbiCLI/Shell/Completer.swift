@@ -1,0 +1,230 @@
+import ArgumentParser
+import CorbiCore
+import Foundation
+
+/// Tab completion for the shell, independent of readline: commands, subcommands and
+/// options (from the ArgumentParser command tree), contact names, template names,
+/// organization domains and citation numbers.
+public final class Completer: @unchecked Sendable {
+    /// What completing a word gave.
+    public enum Result: Equatable, Sendable {
+        /// These words (not yet filtered by what was typed).
+        case candidates([String])
+        /// A file name: readline's own file completion.
+        case files
+        /// Nothing to offer.
+        case nothing
+    }
+
+    /// Contact names starting with a prefix.
+    public var contactNames: (String) -> [String]
+    /// Template names starting with a prefix.
+    public var templateNames: (String) -> [String]
+    /// The domains of the user's organizations.
+    public var organizationDomains: () -> [String]
+    /// The numbers of the last answer's citations.
+    public var citationNumbers: () -> [String]
+
+    private var optionCache: [ObjectIdentifier: [OptionInfo]] = [:]
+    private let lock = NSLock()
+
+    public init(
+        contactNames: @escaping (String) -> [String] = { _ in [] },
+        templateNames: @escaping (String) -> [String] = { _ in [] },
+        organizationDomains: @escaping () -> [String] = { [] },
+        citationNumbers: @escaping () -> [String] = { [] }
+    ) {
+        self.contactNames = contactNames
+        self.templateNames = templateNames
+        self.organizationDomains = organizationDomains
+        self.citationNumbers = citationNumbers
+    }
+
+    /// A completer reading names from the session (through `guarded`, which keeps a slow
+    /// database from hanging the terminal).
+    public convenience init(session: Session, guarded: @escaping (@escaping @Sendable () -> [String]) -> [String]) {
+        self.init(
+            contactNames: { prefix in
+                guarded { (try? session.database().contactNames(try session.actor(), prefix: prefix)) ?? [] }
+            },
+            templateNames: { prefix in
+                guarded { (try? session.database().templateNames(try session.actor(), prefix: prefix)) ?? [] }
+            },
+            organizationDomains: {
+                guarded {
+                    guard let user = try? session.actorUser(), let id = user.id,
+                        let memberships = try? session.database().memberships(userId: id)
+                    else { return [] }
+                    return memberships.map(\.0.domain)
+                }
+            },
+            citationNumbers: { guarded { session.lastCitations.map { String($0.n) } } })
+    }
+
+    /// Completes `word`, the word under the cursor, given the text of the line before it.
+    /// The candidates are filtered: they start with `word` (names ignoring case).
+    public func complete(before: String, word: String) -> Result {
+        switch rawComplete(before: before, word: word) {
+        case .candidates(let all):
+            let folded = word.lowercased()
+            var seen = Set<String>()
+            let matching = all.filter { $0.lowercased().hasPrefix(folded) && seen.insert($0).inserted }
+            return matching.isEmpty ? .nothing : .candidates(matching)
+        case let other:
+            return other
+        }
+    }
+
+    private func rawComplete(before: String, word: String) -> Result {
+        let head = before.drop(while: { $0 == " " || $0 == "\t" })
+        if head.isEmpty {
+            // The first word: a command if it starts with a slash; else a question.
+            return word.hasPrefix("/") ? .candidates(ShellInterpreter.commandNames.map { "/" + $0 }) : .nothing
+        }
+        guard head.hasPrefix("/") else { return .nothing }
+        let typed = Self.lenientSplit(String(head.dropFirst()))
+        var words = ArgumentOrder.leadingGlobals(typed).1
+        guard !words.isEmpty else { return .candidates(ShellInterpreter.commandNames) }
+        let name = words.removeFirst()
+        switch name {
+        case "help":
+            if words.isEmpty { return .candidates(ShellInterpreter.commandNames) }
+            if words.count == 1, let type = Self.command(named: words[0]) {
+                return .candidates(type.configuration.subcommands.map { $0._commandName })
+            }
+            return .nothing
+        case "cite":
+            return words.isEmpty ? .candidates(citationNumbers()) : .nothing
+        case "sources", "quit", "exit":
+            return .nothing
+        default:
+            break
+        }
+        guard var type = Self.command(named: name) else { return .nothing }
+        var path = [name]
+        while let next = words.first, let sub = type.configuration.subcommands.first(where: { $0._commandName == next }) {
+            type = sub
+            path.append(next)
+            words.removeFirst()
+        }
+        let options = self.options(of: type)
+        // Whether an option takes a value: from the help text, else by its usual name.
+        func takesValue(_ word: String) -> Bool {
+            let name = String(word.split(separator: "=", maxSplits: 1).first ?? "")
+            if word.contains("=") { return false }
+            return options.first(where: { $0.name == name })?.takesValue ?? Self.valueOptions.contains(name)
+        }
+        if let previous = words.last, previous.hasPrefix("--"), takesValue(previous) {
+            return valueCompletion(option: previous, path: path)
+        }
+        if word.hasPrefix("-") { return .candidates(options.map(\.name)) }
+        // The positional arguments already typed, skipping options and their values.
+        var positionals: [String] = []
+        var index = 0
+        while index < words.count {
+            let w = words[index]
+            if w.hasPrefix("-") {
+                index += takesValue(w) ? 2 : 1
+            } else {
+                positionals.append(w)
+                index += 1
+            }
+        }
+        if !type.configuration.subcommands.isEmpty && path.count == 1 && positionals.isEmpty {
+            var candidates = type.configuration.subcommands.map { $0._commandName }
+            if name == "org" { candidates += organizationDomains() }
+            return .candidates(candidates)
+        }
+        return positionalCompletion(path + positionals, word: word)
+    }
+
+    /// Options whose value Corbi can complete, even on a command that does not declare them.
+    static let valueOptions: Set<String> = [
+        "--contact", "--template", "--channel", "--role", "--format", "--org", "--status", "--db", "--kb", "--prompts",
+        "--file", "--out", "--output", "--dir", "--user", "--language", "--limit", "--name", "--email", "--phone",
+    ]
+
+    /// What the next positional argument is, given the command path and the positionals
+    /// typed so far (`draft "Anna Müller"` → a template name).
+    private func positionalCompletion(_ typed: [String], word: String) -> Result {
+        switch typed {
+        case ["contacts", "show"], ["contacts", "update"], ["contacts", "delete"], ["book"], ["draft"]:
+            return .candidates(contactNames(word))
+        case _ where typed.count == 2 && typed[0] == "draft":
+            return .candidates(templateNames(word))
+        case ["contacts", "import"]:
+            return .files
+        case _ where typed.count == 2 && typed[0] == "templates" && !["add", "list"].contains(typed[1]):
+            return .candidates(templateNames(word))
+        default:
+            return .nothing
+        }
+    }
+
+    private func valueCompletion(option: String, path: [String]) -> Result {
+        switch option {
+        case "--contact": return .candidates(contactNames(""))
+        case "--template": return .candidates(templateNames(""))
+        case "--channel": return .candidates(Channel.allCases.map(\.rawValue))
+        case "--role": return .candidates(Role.allCases.map(\.rawValue))
+        case "--format": return .candidates(["csv", "json"])
+        case "--org": return .candidates(organizationDomains())
+        case "--status" where path.first == "contacts": return .candidates(["active", "blocked", "unsubscribed", "bounced"])
+        case "--status" where path.first == "bookings": return .candidates(["pending", "confirmed", "cancelled"])
+        case "--db", "--kb", "--prompts", "--file", "--out", "--output", "--dir": return .files
+        default: return .nothing
+        }
+    }
+
+    // MARK: - The command tree
+
+    static func command(named name: String) -> ParsableCommand.Type? {
+        CorbiRoot.configuration.subcommands.first(where: { $0._commandName == name })
+    }
+
+    struct OptionInfo: Equatable {
+        var name: String
+        var takesValue: Bool
+    }
+
+    /// The long options of a command, read from its help text (ArgumentParser has no
+    /// public API for them), cached.
+    func options(of type: ParsableCommand.Type) -> [OptionInfo] {
+        let key = ObjectIdentifier(type)
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = optionCache[key] { return cached }
+        let help = CorbiRoot.helpMessage(for: type, columns: 10_000)
+        var found: [OptionInfo] = []
+        var inOptions = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("OPTIONS:") || line.hasPrefix("FLAGS:") {
+                inOptions = true
+                continue
+            }
+            if !line.hasPrefix(" ") { inOptions = false }
+            guard inOptions else { continue }
+            // "  --name <name>   Full name." or "  -h, --help   Show help information."
+            let spec = line.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ").first ?? ""
+            for part in spec.components(separatedBy: ", ") {
+                let pieces = part.split(separator: " ", maxSplits: 1)
+                guard let first = pieces.first, first.hasPrefix("--") else { continue }
+                let name = String(first)
+                if !found.contains(where: { $0.name == name }) {
+                    found.append(OptionInfo(name: name, takesValue: pieces.count > 1 && pieces[1].hasPrefix("<")))
+                }
+            }
+        }
+        optionCache[key] = found
+        return found
+    }
+
+    /// Splits shell-style, tolerating an unterminated quote (the line is half typed).
+    static func lenientSplit(_ text: String) -> [String] {
+        if let words = try? ShellWords.split(text) { return words }
+        for quote in ["\"", "'"] {
+            if let words = try? ShellWords.split(text + quote) { return words }
+        }
+        return text.split(separator: " ").map(String.init)
+    }
+}

@@ -167,3 +167,23 @@ import Testing
         #expect(SearchText.fold(input) == expected)
     }
 }
+
+@Suite struct ContactPagingTests {
+    @Test func pagesCountExactlyUpToTheCapAndSayWhenTheyStop() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        var csv = "full_name\n"
+        for i in 0..<30 { csv += "Person \(String(format: "%02d", i))\n" }
+        _ = try w.db.importContacts(alpha.staff, csv: csv)
+        let exact = try w.db.contacts(alpha.staff, matching: "person", limit: 10)
+        #expect(exact.contacts.map(\.fullName).first == "Person 00")
+        #expect(exact.total == 30 && exact.totalIsExact)
+        let capped = try w.db.contacts(alpha.staff, matching: "person", limit: 10, countLimit: 20)
+        #expect(capped.total == 20 && !capped.totalIsExact)
+        let second = try w.db.contacts(alpha.staff, matching: "person", limit: 10, offset: 25)
+        #expect(second.contacts.count == 5 && second.total == 30 && second.totalIsExact)
+        let all = try w.db.contacts(alpha.staff, matching: "person 1")
+        // "1" is a short word: any 1 anywhere (01, 10-19, 21).
+        #expect(all.contacts.count == 12 && all.total == 12)
+    }
+}

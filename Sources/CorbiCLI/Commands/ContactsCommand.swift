@@ -60,14 +60,19 @@ public struct ContactsCommand: ParsableCommand {
                 table.add([String(c.id!), c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.status.rawValue, c.tags.joined(separator: ",")])
             }
             var text = page.contacts.isEmpty ? (q.isEmpty ? "No contacts yet." : "No contact matches '\(q)'.") : table.render()
-            if page.total > page.contacts.count {
+            if !page.totalIsExact {
+                text += "\n... more than \(page.total) match (use --limit N or --all)"
+            } else if page.total > page.contacts.count {
                 text += "\n... \(page.total - page.contacts.count) more of \(page.total) (use --limit N or --all)"
             }
             struct JSON: Encodable {
                 var contacts: [ContactJSON]
                 var total: Int
+                var totalIsExact: Bool
             }
-            return CommandOutput(text: text, json: JSON(contacts: page.contacts.map(ContactJSON.init), total: page.total))
+            return CommandOutput(
+                text: text,
+                json: JSON(contacts: page.contacts.map(ContactJSON.init), total: page.total, totalIsExact: page.totalIsExact))
         }
     }
 

@@ -4,7 +4,9 @@ import GRDB
 /// A page of contacts and how many matched in all.
 public struct ContactPage: Sendable {
     public var contacts: [Contact]
+    /// How many matched; when `totalIsExact` is false, at least this many.
     public var total: Int
+    public var totalIsExact: Bool = true
 }
 
 extension AppDatabase {
@@ -82,17 +84,30 @@ extension AppDatabase {
 
     /// Contacts whose name, email, phone, ids or tags contain every word of `query`
     /// (case- and accent-insensitive), by name.
-    public func contacts(_ actor: Actor, matching query: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> ContactPage {
+    ///
+    /// With a `limit`, the total is counted up to `countLimit` only: counting every match
+    /// of a broad query over 100,000 contacts would cost more than the page itself.
+    public func contacts(
+        _ actor: Actor, matching query: String? = nil, limit: Int? = nil, offset: Int = 0, countLimit: Int = 1000
+    ) throws -> ContactPage {
         try read(actor) { db in
-            let (filter, arguments) = Self.searchFilter(query, organizationId: actor.organizationId)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM contact WHERE \(filter)", arguments: arguments) ?? 0
+            let (filter, arguments) = try Self.searchFilter(db, query, organizationId: actor.organizationId)
             var sql = "SELECT * FROM contact WHERE \(filter) ORDER BY fullName COLLATE NOCASE, id"
-            var pageArguments = arguments
-            if let limit {
-                sql += " LIMIT ? OFFSET ?"
-                pageArguments += [limit, offset]
+            guard let limit else {
+                let contacts = try Contact.fetchAll(db, sql: sql, arguments: arguments)
+                return ContactPage(contacts: Array(contacts.dropFirst(offset)), total: contacts.count)
             }
-            return ContactPage(contacts: try Contact.fetchAll(db, sql: sql, arguments: pageArguments), total: total)
+            sql += " LIMIT ? OFFSET ?"
+            let contacts = try Contact.fetchAll(db, sql: sql, arguments: arguments + [limit, offset])
+            if contacts.count < limit {
+                return ContactPage(contacts: contacts, total: offset + contacts.count)
+            }
+            let cap = max(countLimit, offset + limit) + 1
+            let counted = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM (SELECT 1 FROM contact WHERE \(filter) LIMIT ?)", arguments: arguments + [cap]) ?? 0
+            return counted == cap
+                ? ContactPage(contacts: contacts, total: cap - 1, totalIsExact: false)
+                : ContactPage(contacts: contacts, total: counted)
         }
     }
 
@@ -205,11 +220,25 @@ extension AppDatabase {
 
     /// SQL filter for a contact search: trigram FTS for words of three or more letters,
     /// LIKE on the folded text for every word.
-    static func searchFilter(_ query: String?, organizationId: Int64) -> (String, StatementArguments) {
+    ///
+    /// The plan is chosen from the number of trigram matches (cheap to count): few matches
+    /// are fetched by rowid and sorted (`+organizationId` keeps SQLite off the name index);
+    /// many are found by walking the name index, which stops after one page.
+    static func searchFilter(_ db: Database, _ query: String?, organizationId: Int64) throws -> (String, StatementArguments) {
+        let (filter, arguments, match) = searchFilter(query, organizationId: organizationId)
+        guard let match else { return (filter, arguments) }
+        let candidates = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM (SELECT 1 FROM contactSearch WHERE contactSearch MATCH ? LIMIT 2001)",
+            arguments: [match]) ?? 0
+        return candidates <= 2000 ? ("+" + filter, arguments) : (filter, arguments)
+    }
+
+    static func searchFilter(_ query: String?, organizationId: Int64) -> (String, StatementArguments, String?) {
         var clauses = ["organizationId = ?"]
         var arguments: StatementArguments = [organizationId]
+        var ftsMatch: String?
         let words = SearchText.fold(query ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        guard !words.isEmpty else { return (clauses.joined(separator: " AND "), arguments) }
+        guard !words.isEmpty else { return (clauses.joined(separator: " AND "), arguments, nil) }
         // Phone numbers are searched without their formatting.
         let terms = words.map { word -> String in
             let digits = word.filter(\.isNumber)
@@ -220,13 +249,14 @@ extension AppDatabase {
             let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
             clauses.append("id IN (SELECT rowid FROM contactSearch WHERE contactSearch MATCH ?)")
             arguments += [match]
+            ftsMatch = match
         }
         // Trigram phrase matches are exact substrings already; only short words need LIKE.
         for term in terms where term.count < 3 {
             clauses.append("searchText LIKE ? ESCAPE '\\'")
             arguments += ["%" + likeEscape(term) + "%"]
         }
-        return (clauses.joined(separator: " AND "), arguments)
+        return (clauses.joined(separator: " AND "), arguments, ftsMatch)
     }
 
     static func likeEscape(_ s: String) -> String {

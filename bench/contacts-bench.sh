@@ -34,3 +34,12 @@ hyperfine -N --warmup 3 --runs 30 \
     "$corbi contacts list an" \
     "$corbi contacts list" \
     "$corbi contacts list nobody-matches-this"
+
+# In-process cost per command (no process start): 200 identical lines through batch mode.
+for q in muller 'zoe mul 4711' 0151000047 vip an '' nobody-matches-this; do
+    yes "/contacts list $q" | head -200 > "$work/lines.txt"
+    start=$(date +%s%N)
+    $corbi < "$work/lines.txt" > /dev/null
+    end=$(date +%s%N)
+    echo "in-process 'contacts list $q': $(( (end - start) / 200000 )) µs per command"
+done

@@ -81,7 +81,7 @@ final class Searcher: @unchecked Sendable {
             hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
         }
         hits = Array(hits.prefix(limit))
-        let queryStems = Set(tokens.map(\.stem))
+        let queryStems = Set(terms.map(\.stem))
         return try passages(db, hits: hits, stems: queryStems)
     }
 

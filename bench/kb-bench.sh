@@ -32,7 +32,8 @@ sync
 read -r SECONDS_WALL RSS_KB < "$OUT/time.txt"
 cat "$OUT/index.out"
 python3 -c "print(f'index_full_mb_per_s={$MB/1e6/$SECONDS_WALL:.2f} (whole process, {$MB/1e6:.1f} MB in {$SECONDS_WALL} s) peak_rss_mb={$RSS_KB/1024:.0f}')"
-EDIT=$(cd "$OUT/kb" && ls md | head -1)
+MD_FILES=("$OUT"/kb/md/*.md)
+EDIT=$(basename "${MD_FILES[0]}")
 # Warm-up pass (page cache, as the baseline's queries run on a warm cache), then the timed one.
 "$CORBI" kb bench "$QUERIES" >/dev/null
 "$CORBI" kb bench "$QUERIES" --edit "md/$EDIT" --results "$OUT/pruned.jsonl"

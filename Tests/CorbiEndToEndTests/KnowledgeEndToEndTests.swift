@@ -142,6 +142,30 @@ import Testing
         #expect(full.json?["indexed"] as? Int == 4)
     }
 
+    @Test func twoIndexingProcessesAtOnceDoNotDuplicate() throws {
+        let w = try Workspace()
+        for i in 0..<150 { try w.write("many/\(i).md", "# Note \(i)\n\nA note about topic \(i % 9) and llamas.\n") }
+        var processes: [Process] = []
+        for _ in 0..<2 {
+            let p = Process()
+            p.executableURL = Workspace.binary
+            p.arguments = ["kb", "index"]
+            p.environment = w.environment.merging(["CORBI_USER": "a@a.example"]) { _, new in new }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            processes.append(p)
+        }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let status = try w.run(["kb", "status", "--json"], as: "a@a.example")
+        #expect(status.json?["files"] as? Int == 152)
+        #expect(status.json?["passages"] as? Int == 152)
+        let r = try w.run(["kb", "search", "--json", "--limit", "1000", "llamas"], as: "a@a.example")
+        let paths = r.results.compactMap { $0["path"] as? String }
+        #expect(paths.count == 150 && Set(paths).count == 150)
+    }
+
     @Test func aMissingKnowledgeBaseIsNotFound() throws {
         let w = try Workspace()
         let r = try w.run(["kb", "search", "x"], as: "a@a.example", environment: ["ASSISTANT_KB_PATH": w.folder.appendingPathComponent("nope").path])

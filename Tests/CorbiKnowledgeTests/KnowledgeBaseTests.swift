@@ -156,6 +156,23 @@ import Testing
         }
     }
 
+    @Test func feedbackOnlyReordersPassagesThatHoldAQueryWord() throws {
+        let folder = try sample()
+        try folder.write("more.md", "# Cancellation fees\n\nLate cancellation of an appointment costs half the fee.\n")
+        let kb = try folder.knowledgeBase()
+        try kb.refresh()
+        let plain = try Searcher()
+        let feedback = try Searcher()
+        feedback.parameters.feedbackTerms = 10
+        feedback.parameters.feedbackWeight = 0.5
+        let query = "cancel appointment"
+        let a = try kb.store.pool.read { try plain.search($0, query: query, scope: "a.example", limit: 10) }
+        let b = try kb.store.pool.read { try feedback.search($0, query: query, scope: "a.example", limit: 10) }
+        #expect(!a.isEmpty)
+        #expect(Set(a.map(\.path)) == Set(b.map(\.path)))
+        #expect(b.map(\.score) == b.map(\.score).sorted(by: >))
+    }
+
     @Test func twoIndexersAtOnceNeitherCorruptNorDuplicate() throws {
         let folder = try KBTestFolder()
         for i in 0..<200 { try folder.write("d/\(i).md", "# Doc \(i)\n\nText number \(i) about topic \(i % 7).\n") }

@@ -76,11 +76,14 @@ struct FileScanner {
     }
 
     private func walk(directory: String, relative: String, realRoot: String, visited: inout Set<DirectoryID>, into result: inout Result) {
-        guard let names = Self.entries(of: directory) else {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0, let names = Self.entries(of: fd) else {
+            if fd >= 0 { close(fd) }
             result.warnings.append("skipped \(relative.isEmpty ? "." : relative): cannot read the folder")
             result.skipped += 1
             return
         }
+        defer { close(fd) }
         for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let abs = directory + "/" + name
@@ -90,7 +93,8 @@ struct FileScanner {
                 continue
             }
             var st = stat()
-            guard lstat(abs, &st) == 0 else { continue }
+            // Relative to the open folder: no path walk per file.
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             if (st.st_mode & S_IFMT) == S_IFLNK {
                 guard let target = Self.realPath(abs), target == realRoot || target.hasPrefix(realRoot + "/") else {
                     result.warnings.append("skipped \(rel): symbolic link leading outside the knowledge base")
@@ -122,8 +126,14 @@ struct FileScanner {
     }
 
     /// Entry names of a folder, sorted so passes are deterministic.
-    private static func entries(of directory: String) -> [String]? {
-        guard let dir = opendir(directory) else { return nil }
+    private static func entries(of fd: Int32) -> [String]? {
+        // fdopendir takes over its descriptor: give it a copy, the caller keeps `fd`.
+        let copy = dup(fd)
+        guard copy >= 0 else { return nil }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -14,7 +14,9 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
     }
 
     public func retrieve(_ question: String, limit: Int) throws -> [Passage] {
-        let passages = try knowledgeBase.search(question, organizationDomain: organizationDomain, limit: limit)
+        // Feedback on: a question's best passages are few and short, so it costs little
+        // here, and the answer extraction was calibrated with it.
+        let passages = try knowledgeBase.search(question, organizationDomain: organizationDomain, limit: limit, feedbackTerms: 10)
         // The index already scopes by organization; checking again here keeps a bug there
         // from ever putting another organization's private file into an answer.
         return passages.filter { Self.isVisible($0.path, to: organizationDomain) }

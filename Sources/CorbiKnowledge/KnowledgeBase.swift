@@ -44,11 +44,12 @@ public struct KnowledgeBase: Sendable {
     /// The best passages first for the organization whose domain is given: shared files
     /// plus `orgs/<domain>/` only (nil: shared files only). Any text is accepted; text with
     /// no searchable word gives no results. Refreshes the index first unless this value
-    /// refreshed it within the last second.
-    public func search(_ query: String, organizationDomain: String?, limit: Int = 10) throws -> [Passage] {
+    /// refreshed it within the last second. `feedbackTerms` turns pseudo-relevance
+    /// feedback on (terms added from the best passages) or off (0); nil keeps the default.
+    public func search(_ query: String, organizationDomain: String?, limit: Int = 10, feedbackTerms: Int? = nil) throws -> [Passage] {
         try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
         guard limit > 0 else { return [] }
-        return try store.search(query, scope: Self.scope(organizationDomain), limit: limit)
+        return try store.search(query, scope: Self.scope(organizationDomain), limit: limit, feedbackTerms: feedbackTerms)
     }
 
     /// A fingerprint (hex SHA-256) of the indexed documents visible to the organization

@@ -145,13 +145,13 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    func search(_ query: String, scope: String?, limit: Int) throws -> [Passage] {
+    func search(_ query: String, scope: String?, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
         let current: Searcher = try lock.withLock {
             if let existing = searcher { return existing }
             let made = try Searcher()
             searcher = made
             return made
         }
-        return try pool.read { db in try current.search(db, query: query, scope: scope ?? "", limit: limit) }
+        return try pool.read { db in try current.search(db, query: query, scope: scope ?? "", limit: limit, feedbackTerms: feedbackTerms) }
     }
 }

@@ -63,19 +63,21 @@ final class Searcher: @unchecked Sendable {
         var bodyAverage: Double
     }
 
-    func search(_ db: Database, query: String, scope: String, limit: Int) throws -> [Passage] {
+    /// `feedbackTerms` overrides the default number of feedback terms (0: no feedback).
+    func search(_ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
         guard let stats = try statistics(db), stats.rows > 0 else { return [] }
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
         let terms = try queryTerms(db, tokens: tokens, stats: stats)
         guard !terms.isEmpty else { return [] }
-        let p = parameters
+        var p = parameters
+        if let feedbackTerms { p.feedbackTerms = feedbackTerms }
         var hits: [(Int64, Double)]
         if p.feedbackTerms > 0, p.feedbackWeight > 0 {
             // Feedback re-ranks the first pass's best rows: it reorders, and never brings in a
             // passage without a word of the query, at the cost of one seek per row.
             let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth))
-            let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats)
+            let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats, feedbackTerms: p.feedbackTerms)
             hits = added.isEmpty ? first : try rescore(db, rows: first.map(\.0), terms: original + added, stats: stats)
         } else {
             hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
@@ -245,8 +247,11 @@ final class Searcher: @unchecked Sendable {
     /// RM3: the query's own terms plus the terms most typical of the top passages,
     /// weighted by how well those passages scored. The passages are cut into words here,
     /// on bytes; only the few best candidate words go through FTS5's stemmer.
-    private func expand(_ db: Database, terms: [Term], feedback: [(Int64, Double)], stats: Statistics) throws -> ([Term], [Term]) {
-        let p = parameters
+    private func expand(
+        _ db: Database, terms: [Term], feedback: [(Int64, Double)], stats: Statistics, feedbackTerms: Int
+    ) throws -> ([Term], [Term]) {
+        var p = parameters
+        p.feedbackTerms = feedbackTerms
         guard feedback.count >= 2 else { return (terms, []) }
         let total = feedback.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return (terms, []) }

@@ -35,7 +35,7 @@ public struct AuditCommand: ParsableCommand {
     }
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The newest events first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The newest events first.")
         @Option(help: "How many events.") var limit: Int = 20
         @Option(help: "Only this action, or a group such as 'contacts'.") var action: String?
         @OptionGroup var globals: GlobalOptions
@@ -70,7 +70,7 @@ public struct AuditCommand: ParsableCommand {
     }
 
     struct Verify: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Walk the hash chain; exit 65 at the first broken link.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Walk the hash chain; exit 65 at the first broken link.")
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {

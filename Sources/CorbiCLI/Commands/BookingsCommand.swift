@@ -85,7 +85,7 @@ public struct BookingsCommand: ParsableCommand {
     // MARK: - Subcommands
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "Bookings by start time (all of them unless a range, contact or status is given).")
         @OptionGroup var selection: Selection
         @OptionGroup var globals: GlobalOptions
@@ -121,7 +121,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "One booking.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One booking.")
         @Argument(help: "The booking id.") var id: String
         @OptionGroup var globals: GlobalOptions
 
@@ -134,7 +134,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Confirm: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm a pending booking.")
+        static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Confirm a pending booking.")
         @Argument(help: "The booking id.") var id: String
         @OptionGroup var globals: GlobalOptions
 
@@ -146,7 +146,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Cancel: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "cancel", 
             abstract: "Cancel a booking; its slot is free again and its calendar event shows it cancelled.")
         @Argument(help: "The booking id.") var id: String
         @OptionGroup var globals: GlobalOptions
@@ -159,7 +159,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Reschedule: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "reschedule", 
             abstract: "Move a booking to a new start, keeping its length unless --duration or --end is given.")
         @Argument(help: "The booking id.") var id: String
         @Argument(help: ArgumentHelp("The new start (one or more words).", valueName: "start")) var start: [String] = []
@@ -186,7 +186,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Export: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export", 
             abstract: "Export bookings as one iCalendar file (RFC 5545) for Google Calendar, Thunderbird and others.",
             discussion: "Live bookings only, unless --status says otherwise (e.g. --status all).")
         @Flag(help: "iCalendar format (the only one, and the default).") var ics = false
@@ -222,7 +222,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     struct Sync: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "sync", 
             abstract: "Write the calendar files of bookings not written yet (every booking command also does).")
         @OptionGroup var globals: GlobalOptions
 

@@ -42,7 +42,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "Contacts whose name, email, phone, ids or tags contain every word of QUERY.")
         @Argument(help: "Words to look for (case and accents ignored).") var query: [String] = []
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
@@ -77,7 +77,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "One contact, by id, email, phone or part of the name.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One contact, by id, email, phone or part of the name.")
         @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
         @OptionGroup var globals: GlobalOptions
 
@@ -88,7 +88,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a contact.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a contact.")
         @OptionGroup var fields: Fields
         @OptionGroup var globals: GlobalOptions
 
@@ -105,7 +105,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Update: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a contact; blank values clear a field.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a contact; blank values clear a field.")
         @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
         @OptionGroup var fields: Fields
         @OptionGroup var globals: GlobalOptions
@@ -117,7 +117,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Delete: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "delete", 
             abstract: "Delete a contact with its outbound messages and bookings.")
         @Argument(help: "Contact id, email, phone or part of the name.") var ref: String
         @OptionGroup var globals: GlobalOptions
@@ -129,7 +129,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Import: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "import", 
             abstract: "Import contacts from CSV (full_name,email,phone_whatsapp,telegram_chat_id,instagram_scoped_id,status,tags,notes).",
             discussion: "All or nothing unless --skip-invalid. A row whose email, phone or id matches a contact updates it; blank cells leave fields as they are.")
         @Argument(help: "The CSV file ('-' for stdin).") var file: String
@@ -164,7 +164,7 @@ public struct ContactsCommand: ParsableCommand {
     }
 
     struct Export: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Export every contact as CSV or JSON (re-importable).")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Export every contact as CSV or JSON (re-importable).")
         @Option(help: "csv or json.") var format: String = "csv"
         @Option(name: [.customShort("o"), .long], help: "Write to this file instead of stdout.") var output: String?
         @OptionGroup var globals: GlobalOptions

@@ -12,7 +12,7 @@ public struct KBCommand: ParsableCommand {
     public init() {}
 
     struct Index: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "index", 
             abstract: "Index the files that changed since the last run (or all with --full).")
         @Flag(help: "Rebuild the whole index.") var full = false
         @OptionGroup var globals: GlobalOptions
@@ -38,7 +38,7 @@ public struct KBCommand: ParsableCommand {
     }
 
     struct Status: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Files, passages and freshness of the index.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Files, passages and freshness of the index.")
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
@@ -83,7 +83,7 @@ public struct KBCommand: ParsableCommand {
     }
 
     struct Search: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The best passages for a question, best first.")
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "The best passages for a question, best first.")
         @Argument(help: "The words or question to search for.") var query: [String] = []
         @Option(help: "How many passages (1-1000).") var limit: Int = 10
         @OptionGroup var globals: GlobalOptions
@@ -122,7 +122,7 @@ public struct KBCommand: ParsableCommand {
 
     /// `corbi kb bench QUERIES`: in-process timings for BENCHMARKS.md (hidden).
     struct Bench: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "bench", 
             abstract: "Time the no-change re-scan, one edited file and every query of a file (one a line).",
             shouldDisplay: false)
         @Argument(help: "A file of queries, one a line.") var queries: String

@@ -23,7 +23,7 @@ public struct MembersCommand: ParsableCommand {
     }
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The organization's members.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's members.")
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
@@ -36,7 +36,7 @@ public struct MembersCommand: ParsableCommand {
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a member, or change a member's role.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member, or change a member's role.")
         @Argument(help: "The member's email.") var email: String
         @Option(help: "admin, staff or viewer.") var role: String
         @Option(help: "The member's name.") var name: String?
@@ -50,7 +50,7 @@ public struct MembersCommand: ParsableCommand {
     }
 
     struct Remove: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a member from the organization.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a member from the organization.")
         @Argument(help: "The member's email.") var email: String
         @OptionGroup var globals: GlobalOptions
 

@@ -10,7 +10,7 @@ public struct OrgCommand: ParsableCommand {
     public init() {}
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The organizations you belong to, with your role.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The organizations you belong to, with your role.")
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
@@ -29,7 +29,7 @@ public struct OrgCommand: ParsableCommand {
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The current organization.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "The current organization.")
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
@@ -48,7 +48,7 @@ public struct OrgCommand: ParsableCommand {
     }
 
     struct Update: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Change the current organization's settings (admins).")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change the current organization's settings (admins).")
         @Option(help: "New name.") var name: String?
         @Option(help: "IANA time zone, e.g. Europe/Berlin.") var timezone: String?
         @Option(help: "Default country calling code for national phone numbers; 'none' removes it.")

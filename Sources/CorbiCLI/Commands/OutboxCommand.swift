@@ -13,7 +13,7 @@ public struct OutboxCommand: ParsableCommand {
     struct JSON: Encodable { var messages: [DraftJSON] }
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Outbound messages, latest scheduled first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
         @Option(help: "Only this status: pending, retrying, sent, failed, delivered, read or cancelled.") var status: String?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
@@ -44,7 +44,7 @@ public struct OutboxCommand: ParsableCommand {
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "One outbound message with its full text.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One outbound message with its full text.")
         @Argument(help: "The message id.") var id: String
         @OptionGroup var globals: GlobalOptions
 
@@ -57,7 +57,7 @@ public struct OutboxCommand: ParsableCommand {
     }
 
     struct Cancel: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a pending message.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a pending message.")
         @Argument(help: "The message id.") var id: String
         @OptionGroup var globals: GlobalOptions
 
@@ -70,7 +70,7 @@ public struct OutboxCommand: ParsableCommand {
     }
 
     struct Rate: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "rate", 
             abstract: "Show the sending rate per channel, or set one (admins).",
             discussion: "A draft that would exceed its channel's rate in its minute is scheduled for the next minute with room. The default is 60 a minute.")
         @Argument(help: "The channel to set.") var channel: String?

@@ -12,7 +12,7 @@ public struct SuppressionsCommand: ParsableCommand {
     public init() {}
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Suppressions, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Suppressions, newest first.")
         @Option(help: "Only this channel.") var channel: String?
         @OptionGroup var globals: GlobalOptions
 
@@ -30,7 +30,7 @@ public struct SuppressionsCommand: ParsableCommand {
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "Suppress an identifier on a channel; pending messages to it are cancelled.")
         @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
         @Argument(help: "Phone number, email, Telegram chat id or Instagram id.") var identifier: String
@@ -48,7 +48,7 @@ public struct SuppressionsCommand: ParsableCommand {
     }
 
     struct Remove: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Lift a suppression (admins).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Lift a suppression (admins).")
         @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
         @Argument(help: "Phone number, email, Telegram chat id or Instagram id.") var identifier: String
         @OptionGroup var globals: GlobalOptions

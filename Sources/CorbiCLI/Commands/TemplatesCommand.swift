@@ -73,7 +73,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct List: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "The organization's templates.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's templates.")
         @Argument(help: "Only templates of this name.") var name: String?
         @Option(help: "Only this channel.") var channel: String?
         @Option(help: "Only this language.") var language: String?
@@ -95,7 +95,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "One template with its body and variables.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One template with its body and variables.")
         @OptionGroup var which: Which
         @OptionGroup var globals: GlobalOptions
 
@@ -107,7 +107,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "Add a template (unapproved until an admin approves it).",
             discussion: "The variables are the placeholders in order of first use (body, then subject).")
         @Argument(help: "Name: a lower-case letter, then lower-case letters, digits or _.") var name: String
@@ -135,7 +135,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Update: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "update", 
             abstract: "Change a template's body or subject; an approved template loses its approval.")
         @OptionGroup var which: Which
         @Option(help: "The new text.") var body: String?
@@ -160,7 +160,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Approve: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a template for sending (admins).")
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a template for sending (admins).")
         @OptionGroup var which: Which
         @OptionGroup var globals: GlobalOptions
 
@@ -172,7 +172,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Unapprove: CorbiCommand {
-        static let configuration = CommandConfiguration(abstract: "Withdraw a template's approval (admins).")
+        static let configuration = CommandConfiguration(commandName: "unapprove", abstract: "Withdraw a template's approval (admins).")
         @OptionGroup var which: Which
         @OptionGroup var globals: GlobalOptions
 
@@ -184,7 +184,7 @@ public struct TemplatesCommand: ParsableCommand {
     }
 
     struct Delete: CorbiCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "delete", 
             abstract: "Delete a template (an approved one takes an admin); drafted messages keep their text.")
         @OptionGroup var which: Which
         @OptionGroup var globals: GlobalOptions

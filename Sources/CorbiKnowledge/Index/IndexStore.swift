@@ -24,7 +24,11 @@ final class IndexStore: @unchecked Sendable {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             let pool = try DatabasePool(path: path, configuration: config)
-            try pool.write { db in try IndexSchema.create(db) }
+            // Most opens find the schema current: check with a read, write only to create it.
+            let current = try pool.read { db in
+                try db.tableExists("meta") ? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") : nil
+            }
+            if current != IndexSchema.version { try pool.write { db in try IndexSchema.create(db) } }
             return IndexStore(pool: pool)
         } catch let error as DatabaseError {
             throw KnowledgeBaseError.index("\(path): \(error.message ?? error.description)")

@@ -11,6 +11,7 @@ import Testing
         Completer(
             contactNames: { prefix in ["Anna Müller", "Anton Berg", "Ben Okafor"].filter { $0.lowercased().hasPrefix(prefix.lowercased()) } },
             templateNames: { prefix in ["reminder", "recall_6m", "welcome"].filter { $0.hasPrefix(prefix) } },
+            templateVariables: { name in name == "reminder" ? ["first_name", "time"] : [] },
             organizationDomains: { ["alpha.example", "beta.example"] },
             citationNumbers: { ["1", "2"] })
     }
@@ -37,6 +38,8 @@ import Testing
         #expect(c.complete(before: "/contacts update ", word: "Ben") == .candidates(["Ben Okafor"]))
         #expect(c.complete(before: "/book ", word: "A") == .candidates(["Anna Müller", "Anton Berg"]))
         #expect(c.complete(before: "/draft \"Anna Müller\" ", word: "re") == .candidates(["reminder", "recall_6m"]))
+        #expect(c.complete(before: "/draft Ben reminder ", word: "") == .candidates(["first_name=", "time="]))
+        #expect(c.complete(before: "/draft Ben reminder first_name=Ben ", word: "t") == .candidates(["time="]))
         #expect(c.complete(before: "/draft Ben --channel ", word: "") == .candidates(["whatsapp", "telegram", "instagram", "email"]))
         #expect(c.complete(before: "/templates approve ", word: "w") == .candidates(["welcome"]))
         #expect(c.complete(before: "/members add x@y.example --role ", word: "") == .candidates(["viewer", "staff", "admin"]))

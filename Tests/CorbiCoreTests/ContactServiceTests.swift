@@ -101,6 +101,9 @@ import Testing
         #expect(try w.db.contact(alpha.staff, ref: "030 111111").id == anna.id)
         #expect(try w.db.contact(alpha.staff, ref: "schmidt").id == anna.id)
         #expect(try w.db.contact(alpha.staff, ref: "jurgen").fullName == "Jürgen Groß")
+        _ = try w.db.addContact(alpha.staff, ContactInput(fullName: "Hannah Berg"))
+        #expect(try w.db.contact(alpha.staff, ref: "annab").fullName == "Annabel Lee")
+        #expect(try w.db.contact(alpha.staff, ref: "Lee").fullName == "Annabel Lee")
         #expect {
             try w.db.contact(alpha.staff, ref: "Ann")
         } throws: { error in

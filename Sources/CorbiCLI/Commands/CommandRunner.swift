@@ -96,15 +96,20 @@ extension Session {
             settings: Settings.resolve(options, environment: env), processEnvironment: env,
             stdoutIsTerminal: isatty(STDOUT_FILENO) != 0, stderrIsTerminal: isatty(STDERR_FILENO) != 0,
             stdinIsTerminal: isatty(STDIN_FILENO) != 0)
-        if session.stdinIsTerminal {
-            // Questions are asked only when a person can answer them.
-            session.confirm = { question in
-                FileHandle.standardError.write(Data((question + " ").utf8))
-                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-                return answer == "y" || answer == "yes"
-            }
-        }
+        // Questions are asked only when a person can answer them.
+        if session.stdinIsTerminal { session.confirm = askOnTerminal }
         return session
+    }
+
+    /// Asks a yes/no question on stderr and reads the answer from the terminal. In the
+    /// REPL this runs on the command's worker while readline is not reading (the terminal
+    /// is back in cooked mode then), so a plain line read is right.
+    public static let askOnTerminal: @Sendable (String) -> Bool = { question in
+        TerminalQuestion.isOpen = true
+        defer { TerminalQuestion.isOpen = false }
+        FileHandle.standardError.write(Data((question + " ").utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
     }
 }
 
@@ -161,5 +166,17 @@ enum ArgumentOrder {
             rest.append(contentsOf: globals)
         }
         return rest
+    }
+}
+
+/// Whether a command is waiting for a person's answer, so the shell's spinner stays off
+/// the question's line.
+public enum TerminalQuestion {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var open = false
+
+    public static var isOpen: Bool {
+        get { lock.withLock { open } }
+        set { lock.withLock { open = newValue } }
     }
 }

@@ -20,6 +20,8 @@ public final class Completer: @unchecked Sendable {
     public var contactNames: (String) -> [String]
     /// Template names starting with a prefix.
     public var templateNames: (String) -> [String]
+    /// The variables of the template with this name (for `/draft CONTACT TEMPLATE name=`).
+    public var templateVariables: (String) -> [String]
     /// The domains of the user's organizations.
     public var organizationDomains: () -> [String]
     /// The numbers of the last answer's citations.
@@ -31,11 +33,13 @@ public final class Completer: @unchecked Sendable {
     public init(
         contactNames: @escaping (String) -> [String] = { _ in [] },
         templateNames: @escaping (String) -> [String] = { _ in [] },
+        templateVariables: @escaping (String) -> [String] = { _ in [] },
         organizationDomains: @escaping () -> [String] = { [] },
         citationNumbers: @escaping () -> [String] = { [] }
     ) {
         self.contactNames = contactNames
         self.templateNames = templateNames
+        self.templateVariables = templateVariables
         self.organizationDomains = organizationDomains
         self.citationNumbers = citationNumbers
     }
@@ -49,6 +53,9 @@ public final class Completer: @unchecked Sendable {
             },
             templateNames: { prefix in
                 guarded { (try? session.database().templateNames(try session.actor(), prefix: prefix)) ?? [] }
+            },
+            templateVariables: { name in
+                guarded { (try? session.database().templateVariables(try session.actor(), name: name)) ?? [] }
             },
             organizationDomains: {
                 guarded {
@@ -152,6 +159,9 @@ public final class Completer: @unchecked Sendable {
             return .candidates(contactNames(word))
         case _ where typed.count == 2 && typed[0] == "draft":
             return .candidates(templateNames(word))
+        case _ where typed.count >= 3 && typed[0] == "draft":
+            // After the template: its variables, as `name=`.
+            return .candidates(templateVariables(typed[2]).map { $0 + "=" })
         case ["contacts", "import"]:
             return .files
         case _ where typed.count == 2 && typed[0] == "templates" && !["add", "list"].contains(typed[1]):

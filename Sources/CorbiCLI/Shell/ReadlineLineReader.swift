@@ -138,7 +138,10 @@ final class ReadlineLineReader: LineReader, @unchecked Sendable {
                     return nil
                 }
             }
-            if showProgress && Date().timeIntervalSince(started) > 0.4 {
+            if TerminalQuestion.isOpen {
+                if spinning { Self.write(STDERR_FILENO, "\r\u{1B}[K") }
+                spinning = false
+            } else if showProgress && Date().timeIntervalSince(started) > 0.4 {
                 let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
                 Self.write(STDERR_FILENO, "\r\u{1B}[2m\(frames[frame % frames.count]) working… (Ctrl-C drops the answer)\u{1B}[0m\u{1B}[K")
                 frame += 1

@@ -20,6 +20,7 @@ public enum Shell {
             settings: settings, processEnvironment: env,
             stdoutIsTerminal: isatty(STDOUT_FILENO) != 0, stderrIsTerminal: isatty(STDERR_FILENO) != 0,
             stdinIsTerminal: isatty(STDIN_FILENO) != 0)
+        if session.stdinIsTerminal { session.confirm = Session.askOnTerminal }
         guard session.stdinIsTerminal else {
             let interpreter = ShellInterpreter(session: session, json: globals.json)
             return BatchRunner(interpreter: interpreter, bail: root.bail).run(lines: StandardInputLines())

@@ -157,6 +157,9 @@ extension AppDatabase {
         let exact = candidates.filter { SearchText.fold($0.fullName) == folded }
         if exact.count == 1 { return exact[0] }
         if candidates.count == 1 { return candidates[0] }
+        // "Anna" means Anna Müller rather than Hannah: a match at the start of a word wins.
+        let atWordStart = candidates.filter { (" " + SearchText.fold($0.fullName)).contains(" " + folded) }
+        if atWordStart.count == 1 { return atWordStart[0] }
         if candidates.isEmpty { throw CorbiError.notFound("No contact matches '\(ref)'.") }
         let list = candidates.prefix(10).map(\.label).joined(separator: ", ") + (candidates.count > 10 ? ", ..." : "")
         throw CorbiError.invalid("'\(ref)' matches several contacts: \(list). Use an id, email or phone.")

@@ -34,6 +34,22 @@ import Testing
         #expect(event?.target == "outbound:\(draft.message.id!)")
     }
 
+    @Test func withoutAChannelTheContactsOnlyReachableChannelIsChosen() throws {
+        let w = try Self.workspace()
+        try w.approvedTemplate("reminder", channel: "telegram", body: "Hallo {{first_name}}, {{time}}")
+        try w.contact("Ben Telegram", telegram: "4242")
+        let draft = try w.db.draft(w.staff, DraftRequest(contact: "ben", template: "reminder", arguments: ["time=9"]))
+        #expect(draft.message.channel == .telegram)
+        #expect(draft.message.body == "Hallo Ben, 9")
+        // Anna is on whatsapp only: the whatsapp template.
+        #expect(try w.db.draft(w.staff, DraftRequest(contact: "anna", template: "reminder", arguments: ["time=9"])).message.channel == .whatsapp)
+        // Reachable on both channels: still a choice to make.
+        try w.contact("Cleo Both", phone: "0151 9999999", telegram: "77")
+        #expect { try w.db.draft(w.staff, DraftRequest(contact: "cleo", template: "reminder", arguments: ["time=9"])) } throws: {
+            "\($0)".contains("matches several templates")
+        }
+    }
+
     @Test func argumentsBeatContext() throws {
         let w = try Self.workspace()
         let draft = try w.db.draft(w.staff, DraftRequest(contact: "anna", template: "reminder", arguments: ["first_name=Annie", "time=9"]))

@@ -105,7 +105,8 @@ extension AppDatabase {
             guard request.text == nil else { throw CorbiError.usage("Give a template or --text, not both.") }
             let t = try resolveTemplate(
                 db, actor: actor, TemplateSelector(name: name, channel: requestedChannel?.rawValue, language: request.language),
-                channelMismatchIsRule: true)
+                channelMismatchIsRule: true,
+                preferred: [{ contact.identifier(on: $0.channel) != nil }, { $0.approved }])
             guard t.approved else {
                 throw CorbiError.invalid(
                     "The template \(t.label) is not approved: only approved templates are sent (an admin runs `templates approve \(t.name)`).")

@@ -180,8 +180,11 @@ extension AppDatabase {
     /// a name narrowed by language and channel. 66 if none matches, 65 listing the
     /// candidates if several do. With `channelMismatchIsRule` (drafts), a template that
     /// exists only on other channels is a rule refusal (65) rather than "not found".
+    /// `preferred` breaks a tie when no channel was given (a draft prefers the channels the
+    /// contact can be reached on, then approved templates).
     public func resolveTemplate(
-        _ db: Database, actor: Actor, _ selector: TemplateSelector, channelMismatchIsRule: Bool = false
+        _ db: Database, actor: Actor, _ selector: TemplateSelector, channelMismatchIsRule: Bool = false,
+        preferred: [(MessageTemplate) -> Bool] = []
     ) throws -> MessageTemplate {
         let ref = selector.name.trimmingCharacters(in: .whitespaces)
         guard !ref.isEmpty else { throw CorbiError.invalid("The template name is empty.") }
@@ -205,6 +208,14 @@ extension AppDatabase {
         }
         let matches = candidates.filter { channel == nil || $0.channel == channel }
         if matches.count == 1 { return matches[0] }
+        if channel == nil {
+            var narrowed = matches
+            for prefers in preferred {
+                let kept = narrowed.filter(prefers)
+                if kept.count == 1 { return kept[0] }
+                if !kept.isEmpty { narrowed = kept }
+            }
+        }
         if let channel, matches.isEmpty {
             if channelMismatchIsRule {
                 let channels = Set(candidates.map(\.channel.rawValue)).sorted().joined(separator: ", ")

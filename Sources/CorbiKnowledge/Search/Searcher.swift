@@ -31,6 +31,26 @@ final class Searcher: @unchecked Sendable {
     private let analyzer: QueryAnalyzer
     private let lock = NSLock()
 
+    /// What stays true until the index is next written, keyed by FTS5's structure record
+    /// (its cookie changes on every write): document frequencies (fts5vocab counts them
+    /// by reading a term's whole doclist, about 0.5 ms for a common word) and whether any
+    /// passage is scoped to an organization at all (if none is, the scope join is skipped).
+    private struct IndexCache {
+        var key = Data()
+        var frequencies: [String: Int] = [:]
+        var hasScopedPassages = true
+    }
+    private var cache = IndexCache()
+
+    /// Brings the cache up to date with the index `db` reads.
+    private func validateCache(_ db: Database) throws {
+        let key = try Data.fetchOne(db.cachedStatement(sql: "SELECT block FROM chunkFTS_data WHERE id = 10")) ?? Data()
+        let current = lock.withLock { cache.key == key && !key.isEmpty }
+        if current { return }
+        let scoped = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM document WHERE scope <> '')")) ?? true
+        lock.withLock { cache = IndexCache(key: key, frequencies: [:], hasScopedPassages: scoped) }
+    }
+
     init() throws {
         analyzer = try QueryAnalyzer()
         let env = ProcessInfo.processInfo.environment
@@ -66,6 +86,7 @@ final class Searcher: @unchecked Sendable {
     /// `feedbackTerms` overrides the default number of feedback terms (0: no feedback).
     func search(_ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
         guard let stats = try statistics(db), stats.rows > 0 else { return [] }
+        try validateCache(db)
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
         let terms = try queryTerms(db, tokens: tokens, stats: stats)
@@ -110,7 +131,13 @@ final class Searcher: @unchecked Sendable {
     }
 
     private func documentFrequency(_ db: Database, _ stem: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM chunkVocab WHERE term = ?"), arguments: [stem]) ?? 0
+        if let known = lock.withLock({ cache.frequencies[stem] }) { return known }
+        let df = try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM chunkVocab WHERE term = ?"), arguments: [stem]) ?? 0
+        lock.withLock {
+            if cache.frequencies.count > 100_000 { cache.frequencies.removeAll() }
+            cache.frequencies[stem] = df
+        }
+        return df
     }
 
     private func idf(_ df: Int, _ stats: Statistics) -> Double {
@@ -204,14 +231,28 @@ final class Searcher: @unchecked Sendable {
         ]
         params += terms.map { $0.maxScore }
         let blob = params.withUnsafeBufferPointer { Data(buffer: $0) }
-        let statement = try db.cachedStatement(sql: """
-            SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
-            FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid
-            WHERE chunkFTS MATCH ? AND chunk.scope IN ('', ?)
-            ORDER BY score DESC, chunkFTS.rowid LIMIT ?
-            """)
+        let scoped = lock.withLock { cache.hasScopedPassages }
+        let statement: Statement
+        let arguments: StatementArguments
+        if scoped {
+            statement = try db.cachedStatement(sql: """
+                SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
+                FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid
+                WHERE chunkFTS MATCH ? AND chunk.scope IN ('', ?)
+                ORDER BY score DESC, chunkFTS.rowid LIMIT ?
+                """)
+            arguments = [blob, match, scope, limit]
+        } else {
+            // No passage is scoped: every row is visible, no seek into `chunk` per row.
+            statement = try db.cachedStatement(sql: """
+                SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
+                FROM chunkFTS WHERE chunkFTS MATCH ?
+                ORDER BY score DESC, chunkFTS.rowid LIMIT ?
+                """)
+            arguments = [blob, match, limit]
+        }
         var out: [(Int64, Double)] = []
-        let rows = try Row.fetchCursor(statement, arguments: [blob, match, scope, limit])
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() { out.append((row[0], row[1])) }
         return out
     }

@@ -18,15 +18,7 @@ import Testing
         var kb: URL { folder.appendingPathComponent("kb") }
         var environment: [String: String]
 
-        static let binary: URL = {
-            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            for _ in 0..<6 {
-                let candidate = folder.appendingPathComponent("corbi")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                folder = folder.deletingLastPathComponent()
-            }
-            return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/corbi")
-        }()
+        static var binary: URL { CorbiBinary.url }
 
         init() throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-ask-e2e-\(UUID().uuidString)")

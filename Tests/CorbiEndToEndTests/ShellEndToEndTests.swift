@@ -138,15 +138,7 @@ private struct ShellProcess {
         var status: Int32
     }
 
-    static let binary: URL = {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = folder.appendingPathComponent("corbi")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/corbi")
-    }()
+    static var binary: URL { CorbiBinary.url }
 
     let folder: URL
     let environment: [String: String]

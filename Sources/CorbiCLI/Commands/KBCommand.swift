@@ -136,11 +136,11 @@ public struct KBCommand: ParsableCommand {
             let kb = try session.knowledgeBase()
             let domain = actor.organization.domain
             func ms(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
-            try KBCommand.mapping { try kb.refresh() }
+            _ = try KBCommand.mapping { try kb.refresh() }
             var rescans: [Double] = []
             for _ in 0..<5 {
                 let t = DispatchTime.now()
-                try KBCommand.mapping { try kb.refresh() }
+                _ = try KBCommand.mapping { try kb.refresh() }
                 rescans.append(ms(t))
             }
             var editMs: Double? = nil
@@ -153,7 +153,7 @@ public struct KBCommand: ParsableCommand {
                 editMs = ms(t)
                 let found = try kb.search("zanzibar quokkas", organizationDomain: domain, limit: 1).first?.path == edit
                 try original.write(to: URL(fileURLWithPath: path))
-                try KBCommand.mapping { try kb.refresh() }
+                _ = try KBCommand.mapping { try kb.refresh() }
                 if summary.indexed != 1 || !found { throw CorbiError.internal("The edited file was not re-indexed.") }
             }
             let lines = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -161,7 +161,7 @@ public struct KBCommand: ParsableCommand {
             var out = ""
             for line in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 // Refreshed just before, so the timing below is the search alone.
-                try KBCommand.mapping { try kb.refresh() }
+                _ = try KBCommand.mapping { try kb.refresh() }
                 let t = DispatchTime.now()
                 let hits = try kb.search(line, organizationDomain: domain, limit: limit)
                 latencies.append(ms(t))

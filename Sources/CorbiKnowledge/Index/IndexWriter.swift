@@ -3,12 +3,32 @@ import GRDB
 
 /// What the reading thread hands the writer for one file.
 enum FileWork: Sendable {
-    /// New text: its passages replace the file's old ones.
-    case index(FileEntry, sha256: String, chunks: [Chunk])
+    /// New text: its passages (with their FTS5 tokens) replace the file's old ones.
+    case index(FileEntry, sha256: String, chunks: [Chunk], tokens: [PassageTokens])
     /// Same SHA-256 as indexed: only size and mtime are updated.
-    case touch(FileEntry)
+    case touch(FileEntry, sha256: String)
     /// Cannot be indexed: recorded so it is not read again until it changes.
     case skip(FileEntry, reason: String)
+
+    var entry: FileEntry {
+        switch self {
+        case .index(let entry, _, _, _), .touch(let entry, _), .skip(let entry, _): entry
+        }
+    }
+
+    /// The document row this work leaves behind.
+    var document: KnownDocuments.Document {
+        switch self {
+        case .index(let e, let sha, _, _), .touch(let e, let sha): .init(size: e.size, mtime: e.mtime, sha256: sha, skipReason: nil)
+        case .skip(let e, let reason): .init(size: e.size, mtime: e.mtime, sha256: "", skipReason: reason)
+        }
+    }
+}
+
+/// A passage's heading and body tokens, worked out on the reading thread.
+struct PassageTokens: Sendable {
+    var heading: TokenList
+    var body: TokenList
 }
 
 /// A bounded hand-off between the reading thread and the writing thread.
@@ -50,44 +70,37 @@ final class WorkQueue: @unchecked Sendable {
     }
 }
 
-/// Writes files' passages into the index, one transaction per batch of files, so that a
-/// killed process leaves every file either fully indexed or as it was before.
+/// Writes files' passages into the index, in transactions of whole files, so that a killed
+/// process leaves every file either fully indexed or as it was before.
 enum IndexWriter {
-    /// Files and bytes per transaction: small enough that a kill loses little, large
-    /// enough that FTS5 flushes few segments (each commit writes one).
-    static let batchFiles = 1_000
-    static let batchBytes = 8_000_000
+    /// What the reading thread hands over at a time: small, so the writer starts at once
+    /// and the progress bar moves.
+    static let handOffFiles = 64
+    static let handOffBytes = 1_000_000
+    /// Hand-offs read ahead of the writer: with their tokens, each holds about 5 MB.
+    static let readAhead = 8
+    /// Bytes per transaction. FTS5 writes one segment per commit: few large transactions
+    /// leave few segments, so a large pass needs no final merge (see `IndexSchema`).
+    static let transactionBytes = 32_000_000
 
-    /// Reads the files on a second thread (read, check, hash, split) while this thread writes.
+    /// Reads the files on a second thread (read, check, hash, split, tokenize) while this
+    /// thread writes; `known` follows every commit (or becomes nil if another process wrote).
     static func write(
-        changed: [FileEntry], removed: [String], knownHashes: [String: String], maxFileSize: Int,
+        root: String, changed: [FileEntry], removed: [String], known: inout KnownDocuments?, maxFileSize: Int,
         writer: DatabasePool, summary: inout IndexSummary, started: Date,
         progress: ((IndexProgress) -> Void)?
     ) throws {
-        let queue = WorkQueue(capacity: 3)
+        let queue = WorkQueue(capacity: readAhead)
         let files = changed
+        let hashes = known?.documents ?? [:]
+        let tokenizer = try writer.read { db in try PassageTokenizer(db) }
         let producer = Thread {
             var batch: [FileWork] = []
             var bytes = 0
             for entry in files {
-                let work: FileWork
-                if entry.size > maxFileSize {
-                    work = .skip(entry, reason: "larger than \(maxFileSize) bytes")
-                } else {
-                    switch DocumentReader.load(entry.absolutePath, maxFileSize: maxFileSize) {
-                    case .skipped(let reason):
-                        work = .skip(entry, reason: reason)
-                    case .text(let text, let sha):
-                        if knownHashes[entry.path] == sha {
-                            work = .touch(entry)
-                        } else {
-                            work = .index(entry, sha256: sha, chunks: Chunker.chunks(of: text, kind: entry.kind))
-                        }
-                    }
-                }
-                batch.append(work)
+                batch.append(read(entry, root: root, indexed: hashes[entry.path], maxFileSize: maxFileSize, tokenizer: tokenizer))
                 bytes += entry.size
-                if batch.count >= batchFiles || bytes >= batchBytes {
+                if batch.count >= handOffFiles || bytes >= handOffBytes {
                     if !queue.put(batch) { return }
                     batch = []
                     bytes = 0
@@ -100,60 +113,107 @@ enum IndexWriter {
         producer.start()
         defer { queue.cancel() }
 
+        var pending: (Int64, [String: KnownDocuments.Document?])?
+        func commit(_ db: Database, _ changes: [String: KnownDocuments.Document?]) throws {
+            let generation = try KnownDocuments.advanceGeneration(db)
+            // Applied once the transaction is committed, below.
+            pending = (generation, changes)
+        }
+        func apply() {
+            guard let (generation, changes) = pending else { return }
+            pending = nil
+            if known?.committed(generation: generation, changes: changes) == false { known = nil }
+        }
+
         if !removed.isEmpty {
             try writer.write { db in
                 for path in removed { try removeDocument(db, path: path) }
+                try commit(db, Dictionary(uniqueKeysWithValues: removed.map { ($0, nil) }))
             }
+            apply()
             summary.removed += removed.count
         }
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var filesDone = 0, bytesDone = 0
-        while let batch = queue.take() {
-            let now = Date().timeIntervalSince1970
-            var passages = 0, indexed = 0, unchanged = 0, skipped = 0
-            var warnings: [String] = []
+        var finished = false
+        while !finished {
+            var done = IndexSummary()
             try writer.write { db in
-                passages = 0; indexed = 0; unchanged = 0; skipped = 0; warnings = []
-                for work in batch {
-                    switch work {
-                    case .index(let entry, let sha, let chunks):
-                        try store(db, entry: entry, sha256: sha, skipReason: nil, chunks: chunks, now: now)
-                        indexed += 1
-                        passages += chunks.count
-                    case .touch(let entry):
-                        try db.execute(
-                            sql: "UPDATE document SET size = ?, mtime = ? WHERE path = ?",
-                            arguments: [entry.size, entry.mtime, entry.path])
-                        unchanged += 1
-                    case .skip(let entry, let reason):
-                        try store(db, entry: entry, sha256: "", skipReason: reason, chunks: [], now: now)
-                        skipped += 1
-                        warnings.append("skipped \(entry.path): \(reason)")
+                done = IndexSummary()
+                var changes: [String: KnownDocuments.Document?] = [:]
+                var filesWritten = filesDone, bytesWritten = bytesDone
+                let now = Date().timeIntervalSince1970
+                while done.bytes < transactionBytes {
+                    guard let batch = queue.take() else { finished = true; break }
+                    for work in batch {
+                        let entry = work.entry
+                        switch work {
+                        case .index(_, let sha, let chunks, let tokens):
+                            try store(db, entry: entry, sha256: sha, skipReason: nil, chunks: chunks, tokens: tokens, now: now)
+                            done.indexed += 1
+                            done.passages += chunks.count
+                        case .touch:
+                            try db.cachedStatement(sql: "UPDATE document SET size = ?, mtime = ? WHERE path = ?")
+                                .execute(arguments: [entry.size, entry.mtime, entry.path])
+                            done.unchanged += 1
+                        case .skip(_, let reason):
+                            try store(db, entry: entry, sha256: "", skipReason: reason, chunks: [], now: now)
+                            done.skipped += 1
+                            done.warnings.append("skipped \(entry.path): \(reason)")
+                        }
+                        changes[entry.path] = work.document
+                        done.bytes += entry.size
+                        filesWritten += 1
+                        bytesWritten += entry.size
                     }
+                    progress?(IndexProgress(
+                        filesDone: filesWritten, filesTotal: files.count, bytesDone: bytesWritten, bytesTotal: totalBytes,
+                        seconds: Date().timeIntervalSince(started)))
                 }
-                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastIndexed', ?)", arguments: [String(now)])
-            }
-            summary.indexed += indexed
-            summary.unchanged += unchanged
-            summary.skipped += skipped
-            summary.passages += passages
-            summary.warnings += warnings
-            for work in batch {
-                switch work {
-                case .index(let e, _, _), .touch(let e), .skip(let e, _): filesDone += 1; bytesDone += e.size
+                if !changes.isEmpty {
+                    try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastIndexed', ?)", arguments: [String(now)])
+                    try commit(db, changes)
                 }
             }
+            apply()
+            summary.indexed += done.indexed
+            summary.unchanged += done.unchanged
+            summary.skipped += done.skipped
+            summary.passages += done.passages
+            summary.warnings += done.warnings
+            filesDone += done.indexed + done.unchanged + done.skipped
+            bytesDone += done.bytes
             summary.bytes = bytesDone
-            progress?(IndexProgress(
-                filesDone: filesDone, filesTotal: files.count, bytesDone: bytesDone, bytesTotal: totalBytes,
-                seconds: Date().timeIntervalSince(started)))
+        }
+    }
+
+    /// Reads, checks, hashes, splits and tokenizes one file (on the reading thread).
+    static func read(
+        _ entry: FileEntry, root: String, indexed: KnownDocuments.Document?, maxFileSize: Int, tokenizer: PassageTokenizer
+    ) -> FileWork {
+        if entry.size > maxFileSize { return .skip(entry, reason: "larger than \(maxFileSize) bytes") }
+        switch DocumentReader.load(entry.absolutePath(root: root), maxFileSize: maxFileSize) {
+        case .skipped(let reason):
+            return .skip(entry, reason: reason)
+        case .text(let text, let sha):
+            if let indexed, indexed.skipReason == nil, indexed.sha256 == sha { return .touch(entry, sha256: sha) }
+            let chunks = Chunker.chunks(of: text, kind: entry.kind)
+            var headingTokens: (String, TokenList)?
+            let tokens = chunks.map { chunk in
+                // A file's passages often share a heading path: tokenized once.
+                if headingTokens?.0 != chunk.heading { headingTokens = (chunk.heading, tokenizer.tokens(of: chunk.heading)) }
+                return PassageTokens(heading: headingTokens!.1, body: tokenizer.tokens(of: chunk.text))
+            }
+            return .index(entry, sha256: sha, chunks: chunks, tokens: tokens)
         }
     }
 
     /// Replaces the file's row and passages (inside the caller's transaction). Looking the
     /// path up again here makes two processes indexing at once harmless: the later one
     /// replaces what the earlier one wrote.
-    static func store(_ db: Database, entry: FileEntry, sha256: String, skipReason: String?, chunks: [Chunk], now: Double) throws {
+    static func store(
+        _ db: Database, entry: FileEntry, sha256: String, skipReason: String?, chunks: [Chunk], tokens: [PassageTokens] = [], now: Double
+    ) throws {
         let documentId: Int64
         if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE path = ?", arguments: [entry.path]) {
             try removeChunks(db, documentId: existing)
@@ -175,7 +235,15 @@ enum IndexWriter {
         let insertFTS = try db.cachedStatement(sql: "INSERT INTO chunkFTS(rowid, heading, body) VALUES (?, ?, ?)")
         for (ordinal, chunk) in chunks.enumerated() {
             try insertChunk.execute(arguments: [documentId, ordinal, entry.scope, chunk.heading, chunk.text, chunk.lineStart, chunk.lineEnd])
-            try insertFTS.execute(arguments: [db.lastInsertedRowID, chunk.heading, chunk.text])
+            let rowID = db.lastInsertedRowID
+            if ordinal < tokens.count {
+                let t = tokens[ordinal]
+                try TokenStash.shared.with([(chunk.heading, t.heading), (chunk.text, t.body)]) {
+                    try insertFTS.execute(arguments: [rowID, chunk.heading, chunk.text])
+                }
+            } else {
+                try insertFTS.execute(arguments: [rowID, chunk.heading, chunk.text])
+            }
         }
     }
 

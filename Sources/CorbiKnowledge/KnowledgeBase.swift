@@ -32,13 +32,13 @@ public struct KnowledgeBase: Sendable {
     /// search; cheap when nothing changed.
     @discardableResult
     public func refresh(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
-        try store.refresh(root: root, maxFileSize: maxFileSize, full: false, progress: progress)
+        try IndexStore.mapping(path: indexPath) { try store.refresh(root: root, maxFileSize: maxFileSize, full: false, progress: progress) }
     }
 
     /// Drops the whole index and reads every file again.
     @discardableResult
     public func rebuild(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
-        try store.refresh(root: root, maxFileSize: maxFileSize, full: true, progress: progress)
+        try IndexStore.mapping(path: indexPath) { try store.refresh(root: root, maxFileSize: maxFileSize, full: true, progress: progress) }
     }
 
     /// The best passages first for the organization whose domain is given: shared files
@@ -47,15 +47,17 @@ public struct KnowledgeBase: Sendable {
     /// refreshed it within the last second. `feedbackTerms` turns pseudo-relevance
     /// feedback on (terms added from the best passages) or off (0); nil keeps the default.
     public func search(_ query: String, organizationDomain: String?, limit: Int = 10, feedbackTerms: Int? = nil) throws -> [Passage] {
-        try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
-        guard limit > 0 else { return [] }
-        return try store.search(query, scope: Self.scope(organizationDomain), limit: limit, feedbackTerms: feedbackTerms)
+        try IndexStore.mapping(path: indexPath) {
+            try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
+            guard limit > 0 else { return [] }
+            return try store.search(query, scope: Self.scope(organizationDomain), limit: limit, feedbackTerms: feedbackTerms)
+        }
     }
 
     /// A fingerprint (hex SHA-256) of the indexed documents visible to the organization
     /// (their paths and content hashes), for the audit trail.
     public func fingerprint(organizationDomain: String?) throws -> String {
-        let documents = try store.visibleDocuments(scope: Self.scope(organizationDomain))
+        let documents = try IndexStore.mapping(path: indexPath) { try store.visibleDocuments(scope: Self.scope(organizationDomain)) }
         var hasher = SHA256()
         for (path, sha) in documents {
             hasher.update(data: Data((path + "\u{0}" + sha + "\n").utf8))
@@ -65,7 +67,9 @@ public struct KnowledgeBase: Sendable {
 
     /// Files, passages and freshness of the index as the organization sees it.
     public func status(organizationDomain: String?) throws -> KnowledgeBaseStatus {
-        try store.status(root: root, indexPath: indexPath, scope: Self.scope(organizationDomain), maxFileSize: maxFileSize)
+        try IndexStore.mapping(path: indexPath) {
+            try store.status(root: root, indexPath: indexPath, scope: Self.scope(organizationDomain), maxFileSize: maxFileSize)
+        }
     }
 
     static func scope(_ domain: String?) -> String? {

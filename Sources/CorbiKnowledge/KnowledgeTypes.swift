@@ -95,12 +95,22 @@ public struct KnowledgeBaseStatus: Sendable, Equatable, Codable {
 public enum KnowledgeBaseError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The knowledge-base folder does not exist or is not a folder.
     case missingRoot(String)
-    /// The index file cannot be opened or written.
+    /// Another process kept the index locked for longer than the busy timeout.
+    case indexBusy(String)
+    /// The index file or its folder cannot be created or written (permissions, read-only
+    /// file system).
+    case indexUnwritable(String)
+    /// The disk is full or failed while reading or writing the index.
+    case indexIO(String)
+    /// Any other failure of the index (a bug).
     case index(String)
 
     public var description: String {
         switch self {
         case .missingRoot(let path): "No knowledge-base folder at \(path)."
+        case .indexBusy(let path): "The knowledge-base index \(path) stayed locked by another process; try again."
+        case .indexUnwritable(let message): "The knowledge-base index cannot be written: \(message)"
+        case .indexIO(let message): "The knowledge-base index could not be read or written: \(message)"
         case .index(let message): "The knowledge-base index failed: \(message)"
         }
     }

@@ -166,4 +166,32 @@ import Testing
         let bad = try w.run(["kb", "search", "--limit", "0", "x"], as: "a@a.example")
         #expect(bad.status == 65)
     }
+
+    @Test func theFileSizeCapIsASetting() throws {
+        let w = try Workspace()
+        try w.write("big.md", "# Big\n\n" + String(repeating: "Wombats dig burrows. ", count: 100))
+        let capped = try w.run(["kb", "index"], as: "a@a.example", environment: ["CORBI_KB_MAX_FILE_SIZE": "1kB"])
+        #expect(capped.status == 0)
+        #expect(capped.stderr.contains("skipped big.md: larger than 1000 bytes"))
+        #expect(try w.run(["kb", "search", "--json", "wombats"], as: "a@a.example", environment: ["CORBI_KB_MAX_FILE_SIZE": "1kB"]).results.isEmpty)
+        // With the default cap (10 MB) the edited file is read and found.
+        try w.write("big.md", "# Big\n\n" + String(repeating: "Wombats dig tunnels. ", count: 100))
+        let found = try w.run(["kb", "search", "--json", "wombats"], as: "a@a.example")
+        #expect(found.results.first?["path"] as? String == "big.md")
+        let bad = try w.run(["kb", "status"], as: "a@a.example", environment: ["CORBI_KB_MAX_FILE_SIZE": "ten megabytes"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("CORBI_KB_MAX_FILE_SIZE"))
+    }
+
+    @Test func aDamagedIndexIsBuiltAgain() throws {
+        let w = try Workspace()
+        #expect(try w.run(["kb", "index"], as: "a@a.example").status == 0)
+        let index = w.folder.appendingPathComponent("corbi.kb-index.sqlite")
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index.path + suffix) }
+        try Data(repeating: 0x41, count: 4096).write(to: index)
+        let r = try w.run(["kb", "search", "--json", "cancel"], as: "a@a.example")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("damaged"))
+        #expect(r.results.first?["path"] as? String == "handbook.md")
+    }
 }

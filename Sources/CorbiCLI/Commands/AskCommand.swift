@@ -43,8 +43,7 @@ public struct AskCommand: CorbiCommand {
         let fingerprint: String
         let result: AssistantAnswer
         do {
-            knowledgeBase = try KnowledgeBase(
-                root: session.settings.knowledgeBasePath, indexPath: KnowledgeBase.indexPath(besideDatabase: session.settings.databasePath))
+            knowledgeBase = try session.knowledgeBase()
             // An edited file must show in the very next answer; an unchanged tree costs a stat per file.
             try knowledgeBase.refresh()
             fingerprint = try knowledgeBase.fingerprint(organizationDomain: domain)
@@ -56,12 +55,7 @@ public struct AskCommand: CorbiCommand {
             result = try assistant.answer(question)
         } catch {
             // A question that could not be answered at all is still on the record.
-            let mapped: CorbiError
-            switch error {
-            case KnowledgeBaseError.missingRoot: mapped = .notFound("\(error)")
-            case KnowledgeBaseError.index: mapped = .temporary("\(error)")
-            default: mapped = CommandRunner.map(error)
-            }
+            let mapped = (error as? KnowledgeBaseError).map(KBCommand.map) ?? CommandRunner.map(error)
             try? database.auditRefusal(
                 actor, entry: AuditEntry(action: "assistant.ask", details: ["question": .string(question)]), error: mapped)
             throw mapped

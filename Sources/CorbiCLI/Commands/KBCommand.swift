@@ -193,24 +193,53 @@ public struct KBCommand: ParsableCommand {
         do {
             return try body()
         } catch let error as KnowledgeBaseError {
-            switch error {
-            case .missingRoot(let path):
-                throw CorbiError.notFound("No knowledge-base folder at \(path); give one with --kb or ASSISTANT_KB_PATH.")
-            case .index:
-                throw CorbiError.internal(error.description)
-            }
+            throw map(error)
+        }
+    }
+
+    /// The contract's error for a knowledge-base failure.
+    static func map(_ error: KnowledgeBaseError) -> CorbiError {
+        switch error {
+        case .missingRoot(let path): .notFound("No knowledge-base folder at \(path); give one with --kb or ASSISTANT_KB_PATH.")
+        case .indexBusy, .indexIO: .temporary(error.description)
+        case .indexUnwritable: .permission(error.description)
+        case .index: .internal(error.description)
         }
     }
 }
 
 extension Session {
-    /// The knowledge base of these settings, its index beside the database.
+    /// The knowledge base of these settings, its index beside the database, skipping files
+    /// larger than `CORBI_KB_MAX_FILE_SIZE` (default 10 MB).
     public func knowledgeBase() throws -> KnowledgeBase {
-        try KBCommand.mapping {
+        let maxFileSize = try Self.byteCount(processEnvironment["CORBI_KB_MAX_FILE_SIZE"], default: 10_000_000, name: "CORBI_KB_MAX_FILE_SIZE")
+        return try KBCommand.mapping {
             try KnowledgeBase(
                 root: settings.knowledgeBasePath,
-                indexPath: KnowledgeBase.indexPath(besideDatabase: settings.databasePath))
+                indexPath: KnowledgeBase.indexPath(besideDatabase: settings.databasePath),
+                maxFileSize: maxFileSize)
         }
+    }
+
+    /// A size setting: bytes, or a number with kB, MB, GB (powers of 1000) or KiB, MiB, GiB
+    /// (powers of 1024), case and spaces ignored: `25MB`, `1.5 GiB`, `800000`.
+    static func byteCount(_ text: String?, default value: Int, name: String) throws -> Int {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return value }
+        let lower = text.lowercased().replacingOccurrences(of: " ", with: "")
+        let units: [(String, Double)] = [
+            ("kib", 1024), ("mib", 1_048_576), ("gib", 1_073_741_824), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9),
+            ("k", 1e3), ("m", 1e6), ("g", 1e9), ("b", 1),
+        ]
+        var number = Substring(lower)
+        var scale = 1.0
+        if let (suffix, factor) = units.first(where: { lower.hasSuffix($0.0) }) {
+            number = number.dropLast(suffix.count)
+            scale = factor
+        }
+        guard let amount = Double(number), amount.isFinite, amount >= 1, amount * scale < 9e15 else {
+            throw CorbiError.usage("\(name) must be a size such as 10MB, 500kB or 1GiB (got \"\(text)\").")
+        }
+        return Int(amount * scale)
     }
 
     /// Progress bars only when stderr is a terminal and NO_COLOR is unset.

@@ -27,18 +27,46 @@ final class IndexStore: @unchecked Sendable {
             try RankFunction.register(db)
             db.add(tokenizer: PretokenizedTokenizer.self)
         }
+        let directory = (path as NSString).deletingLastPathComponent
         do {
-            let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            let pool = try DatabasePool(path: path, configuration: config)
-            // Most opens find the schema current: check with a read, write only to create it.
-            let current = try pool.read { db in
-                try db.tableExists("meta") ? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") : nil
+        } catch {
+            throw KnowledgeBaseError.indexUnwritable("cannot create the folder \(directory)")
+        }
+        return try mapping(path: path) {
+            do {
+                return try IndexStore(pool: openPool(path: path, configuration: config))
+            } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+                // Derived data: a damaged index file is replaced by a new one (filled by the next pass).
+                FileHandle.standardError.write(Data("corbi: \(path) was damaged (\(error.message ?? "corrupt")); building a new index.\n".utf8))
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                return try IndexStore(pool: openPool(path: path, configuration: config))
             }
-            if current != IndexSchema.version { try pool.write { db in try IndexSchema.create(db) } }
-            return IndexStore(pool: pool)
+        }
+    }
+
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // Most opens find the schema current: check with a read, write only to create it.
+        let current = try pool.read { db in
+            try db.tableExists("meta") ? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") : nil
+        }
+        if current != IndexSchema.version { try pool.write { db in try IndexSchema.create(db) } }
+        return pool
+    }
+
+    /// Runs `body`, turning SQLite errors into the knowledge base's own.
+    static func mapping<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let error as DatabaseError {
-            throw KnowledgeBaseError.index("\(path): \(error.message ?? error.description)")
+            let message = "\(path): \(error.message ?? error.description)"
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: throw KnowledgeBaseError.indexBusy(path)
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: throw KnowledgeBaseError.indexUnwritable(message)
+            case .SQLITE_FULL, .SQLITE_IOERR: throw KnowledgeBaseError.indexIO(message)
+            default: throw KnowledgeBaseError.index(message)
+            }
         }
     }
 

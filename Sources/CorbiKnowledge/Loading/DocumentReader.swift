@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A file read from disk and checked: its UTF-8 bytes and SHA-256, or why it was skipped.
 enum LoadedFile: Sendable {
@@ -11,22 +14,45 @@ enum LoadedFile: Sendable {
 enum DocumentReader {
     /// Reads the file at `path`; the size is checked again because it can grow after the stat.
     static func load(_ path: String, maxFileSize: Int) -> LoadedFile {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return .skipped(reason: "cannot be read") }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: maxFileSize + 1) ?? Data()
-        } catch {
-            return .skipped(reason: "cannot be read")
-        }
-        if data.count > maxFileSize { return .skipped(reason: "larger than \(maxFileSize) bytes") }
-        let hash = hex(SHA256.hash(data: data))
-        var bytes = [UInt8](data)
+        guard var bytes = read(path, limit: maxFileSize + 1) else { return .skipped(reason: "cannot be read") }
+        if bytes.count > maxFileSize { return .skipped(reason: "larger than \(maxFileSize) bytes") }
+        let hash = hex(SHA256.hash(data: bytes))
         let (binary, valid) = bytes.withUnsafeBufferPointer { (memchr($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, 0, $0.count) != nil, isValidUTF8($0)) }
         if binary { return .skipped(reason: "binary file") }
         if !valid { return .skipped(reason: "not valid UTF-8") }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.replaceSubrange(0..<3, with: []) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         return .text(bytes, sha256: hash)
+    }
+
+    /// At most `limit` bytes of the file, read straight into one buffer sized by fstat.
+    static func read(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = FileStatus()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var bytes: [UInt8] = []
+        // The size may change under us: grow past it if the file did.
+        var capacity = min(limit, max(Int(st.st_size), 0) + 1)
+        var count = 0
+        while true {
+            if count == capacity {
+                guard capacity < limit else { break }
+                capacity = min(limit, max(capacity * 2, 65_536))
+            }
+            if bytes.count < capacity { bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(fd, buffer.baseAddress! + count, capacity - count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

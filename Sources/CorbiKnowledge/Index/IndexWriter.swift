@@ -229,20 +229,22 @@ enum IndexWriter {
                 """).execute(arguments: [entry.path, entry.scope, entry.kind.rawValue, entry.size, entry.mtime, sha256, skipReason, now])
             documentId = db.lastInsertedRowID
         }
-        let insertChunk = try db.cachedStatement(sql: """
+        let insertChunk = try FastInsert(db.cachedStatement(sql: """
             INSERT INTO chunk(documentId, ordinal, scope, heading, body, lineStart, lineEnd) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertFTS = try db.cachedStatement(sql: "INSERT INTO chunkFTS(rowid, heading, body) VALUES (?, ?, ?)")
+            """))
+        let insertFTS = try FastInsert(db.cachedStatement(sql: "INSERT INTO chunkFTS(rowid, heading, body) VALUES (?, ?, ?)"))
         for (ordinal, chunk) in chunks.enumerated() {
-            try insertChunk.execute(arguments: [documentId, ordinal, entry.scope, chunk.heading, chunk.text, chunk.lineStart, chunk.lineEnd])
+            try insertChunk.execute(
+                .integer(documentId), .integer(Int64(ordinal)), .text(entry.scope), .text(chunk.heading), .text(chunk.text),
+                .integer(Int64(chunk.lineStart)), .integer(Int64(chunk.lineEnd)))
             let rowID = db.lastInsertedRowID
             if ordinal < tokens.count {
                 let t = tokens[ordinal]
                 try TokenStash.shared.with([(chunk.heading, t.heading), (chunk.text, t.body)]) {
-                    try insertFTS.execute(arguments: [rowID, chunk.heading, chunk.text])
+                    try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
                 }
             } else {
-                try insertFTS.execute(arguments: [rowID, chunk.heading, chunk.text])
+                try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
             }
         }
     }

@@ -85,3 +85,64 @@ import Testing
         #expect(try kb.search("word42", organizationDomain: nil).isEmpty)
     }
 }
+
+/// Ranking statistics per organization: another organization's private files change
+/// neither the scores nor the order of what an organization sees.
+@Suite struct ScopedStatisticsTests {
+    func shared(_ folder: KBTestFolder) throws {
+        try folder.write("whitening.md", "# Whitening\n\nTeeth whitening takes one hour and costs 300 euros.\n")
+        try folder.write("hygiene.md", "# Hygiene\n\nA hygiene visit cleans the teeth; whitening is extra.\n")
+        try folder.write("hours.txt", "We open at nine. Parking is free.\n")
+        try folder.write("orgs/a.example/notes.md", "# Notes\n\nOur whitening gel is mild on sensitive teeth.\n")
+    }
+
+    func results(_ kb: KnowledgeBase, _ query: String, _ domain: String?) throws -> [String] {
+        try kb.search(query, organizationDomain: domain, limit: 20).map { "\($0.path):\($0.lineStart) \($0.score)" }
+    }
+
+    @Test func otherOrganizationsFilesDoNotMoveScores() throws {
+        let alone = try KBTestFolder()
+        try shared(alone)
+        let crowded = try KBTestFolder()
+        try shared(crowded)
+        for i in 0..<30 {
+            try crowded.write("orgs/b.example/teeth\(i).md", "# Teeth \(i)\n\nTeeth teeth whitening parking number \(i).\n\nMore about teeth.\n")
+        }
+        let a = try alone.knowledgeBase(), b = try crowded.knowledgeBase()
+        try a.refresh()
+        try b.refresh()
+        for (query, domain) in [("teeth whitening", "a.example"), ("free parking", "a.example"), ("whitening cost", nil as String?)] {
+            let expected = try results(a, query, domain)
+            #expect(!expected.isEmpty)
+            #expect(try results(b, query, domain) == expected, "\(query)")
+        }
+        // B itself sees its own files, ranked with its own statistics.
+        #expect(try b.search("teeth", organizationDomain: "b.example", limit: 50).contains { $0.path.hasPrefix("orgs/b.example/") })
+
+        // The counts follow edits and removals.
+        for i in 0..<30 where i % 2 == 0 { try crowded.remove("orgs/b.example/teeth\(i).md") }
+        try crowded.write("orgs/b.example/teeth1.md", "# Teeth\n\nNothing about parking here.\n")
+        try b.refresh()
+        #expect(try results(b, "teeth whitening", "a.example") == results(a, "teeth whitening", "a.example"))
+        let afterEdits = try counts(b)
+        try b.rebuild()
+        #expect(try counts(b) == afterEdits)
+        for i in 0..<30 { try? crowded.remove("orgs/b.example/teeth\(i).md") }
+        try b.refresh()
+        #expect(try counts(b).isEmpty)
+        #expect(try results(b, "free parking", "a.example") == results(a, "free parking", "a.example"))
+    }
+
+    /// The non-zero per-scope counts, as rows of text.
+    func counts(_ kb: KnowledgeBase) throws -> [String] {
+        try kb.store.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT scope || ' ' || term || ' ' || passages FROM scopeTerm WHERE passages <> 0 AND scope <> 'a.example'
+                UNION ALL
+                SELECT scope || ' ' || passages || ' ' || headingTokens || ' ' || bodyTokens FROM scopeSize
+                WHERE passages <> 0 AND scope <> 'a.example'
+                ORDER BY 1
+                """)
+        }
+    }
+}

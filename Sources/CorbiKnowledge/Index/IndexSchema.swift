@@ -11,7 +11,7 @@ import GRDB
 /// The tokenizer is `porter unicode61 remove_diacritics 2` behind `PretokenizedTokenizer`,
 /// which lets the reading thread tokenize passages for the writing thread.
 enum IndexSchema {
-    static let version = "3"
+    static let version = "4"
 
     /// A new index starts its generation at the clock (microseconds), so that a process
     /// holding documents read from an index that was since dropped and created again
@@ -27,6 +27,7 @@ enum IndexSchema {
         if try current != nil || db.tableExists("document") {
             try db.execute(sql: """
                 DROP TABLE IF EXISTS chunkVocab; DROP TABLE IF EXISTS chunkFTS;
+                DROP TABLE IF EXISTS scopeTerm; DROP TABLE IF EXISTS scopeSize;
                 DROP TABLE IF EXISTS chunk; DROP TABLE IF EXISTS document; DROP TABLE IF EXISTS meta;
                 """)
         }
@@ -58,6 +59,7 @@ enum IndexSchema {
               heading, body, content='chunk', content_rowid='id',
               tokenize='\(PretokenizedTokenizer.name) \(PretokenizedTokenizer.inner.joined(separator: " "))', detail=full);
             CREATE VIRTUAL TABLE chunkVocab USING fts5vocab(chunkFTS, row);
+            \(ScopeStatistics.schema)
             INSERT INTO chunkFTS(chunkFTS, rank) VALUES('hashsize', 67108864);
             INSERT INTO chunkFTS(chunkFTS, rank) VALUES('automerge', 16);
             INSERT INTO meta(key, value) VALUES('schema', '\(version)');

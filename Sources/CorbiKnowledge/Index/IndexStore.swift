@@ -93,7 +93,7 @@ final class IndexStore: @unchecked Sendable {
             known = try pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
-                    DELETE FROM chunk; DELETE FROM document;
+                    DELETE FROM chunk; DELETE FROM document; DELETE FROM scopeTerm; DELETE FROM scopeSize;
                     """)
                 return KnownDocuments(generation: try KnownDocuments.advanceGeneration(db), documents: [:])
             }

@@ -29,6 +29,12 @@ enum FileWork: Sendable {
 struct PassageTokens: Sendable {
     var heading: TokenList
     var body: TokenList
+
+    /// Tokenizes (heading, body) pairs on this connection's thread.
+    static func of(_ texts: [(String, String)], _ db: Database) throws -> [PassageTokens] {
+        let tokenizer = try PassageTokenizer(db)
+        return texts.map { PassageTokens(heading: tokenizer.tokens(of: $0.0), body: tokenizer.tokens(of: $0.1)) }
+    }
 }
 
 /// A bounded hand-off between the reading thread and the writing thread.
@@ -247,6 +253,10 @@ enum IndexWriter {
                 try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
             }
         }
+        if !entry.scope.isEmpty, !chunks.isEmpty {
+            let counted = tokens.count == chunks.count ? tokens : try PassageTokens.of(chunks.map { ($0.heading, $0.text) }, db)
+            try ScopeStatistics.apply(db, scope: entry.scope, passages: counted, sign: 1)
+        }
     }
 
     /// Drops a file's passages from the FTS index and the chunk table, through the index on
@@ -255,9 +265,13 @@ enum IndexWriter {
         let deleteFTS = try db.cachedStatement(
             sql: "INSERT INTO chunkFTS(chunkFTS, rowid, heading, body) VALUES('delete', ?, ?, ?)")
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, heading, body FROM chunk WHERE documentId = ?"), arguments: [documentId])
+            db.cachedStatement(sql: "SELECT id, heading, body, scope FROM chunk WHERE documentId = ?"), arguments: [documentId])
         for row in rows {
             try deleteFTS.execute(arguments: [row[0] as Int64, row[1] as String, row[2] as String])
+        }
+        if let scope: String = rows.first?[3], !scope.isEmpty {
+            let passages = try PassageTokens.of(rows.map { ($0[1], $0[2]) }, db)
+            try ScopeStatistics.apply(db, scope: scope, passages: passages, sign: -1)
         }
         try db.cachedStatement(sql: "DELETE FROM chunk WHERE documentId = ?").execute(arguments: [documentId])
     }

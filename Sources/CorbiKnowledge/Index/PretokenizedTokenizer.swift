@@ -10,6 +10,21 @@ struct TokenList: Sendable {
     /// token's start and end byte in the text.
     var records: [Int32] = []
 
+    /// Tokens in the list (FTS5 counts them as the column's size).
+    var count: Int { records.count / 4 }
+
+    /// Calls `body` with every token's text, in order.
+    func forEachTerm(_ body: (String) -> Void) {
+        terms.withUnsafeBufferPointer { terms in
+            var i = 0
+            while i + 3 < records.count {
+                let start = Int(records[i]), length = Int(records[i + 1] & 0xFF_FFFF)
+                body(String(decoding: UnsafeBufferPointer(rebasing: terms[start..<(start + length)]), as: UTF8.self))
+                i += 4
+            }
+        }
+    }
+
     /// Feeds the tokens to FTS5 as its own tokenizer would.
     func replay(context: UnsafeMutableRawPointer?, to callback: FTS5TokenCallback) -> CInt {
         terms.withUnsafeBufferPointer { terms in

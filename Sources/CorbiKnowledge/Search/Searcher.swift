@@ -76,17 +76,21 @@ final class Searcher: @unchecked Sendable {
         var maxScore = 0.0
     }
 
-    /// Row counts and average column lengths of the whole index.
+    /// Row count and average column lengths of what one organization sees.
     struct Statistics {
         var rows: Int
         var headingAverage: Double
         var bodyAverage: Double
+        /// The organization scope ("" for shared files only).
+        var scope = ""
+        /// Whether other scopes' passages must be taken out of document frequencies.
+        var excludesOtherScopes = false
     }
 
     /// `feedbackTerms` overrides the default number of feedback terms (0: no feedback).
     func search(_ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
-        guard let stats = try statistics(db), stats.rows > 0 else { return [] }
         try validateCache(db)
+        guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [] }
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
         let terms = try queryTerms(db, tokens: tokens, stats: stats)
@@ -120,7 +124,7 @@ final class Searcher: @unchecked Sendable {
         }
         var terms: [Term] = []
         for stem in order {
-            let df = try documentFrequency(db, stem)
+            let df = try documentFrequency(db, stem, stats)
             guard df > 0 else { continue }
             terms.append(Term(surface: surfaces[stem]!, stem: stem, documentFrequency: df, idf: idf(df, stats), weight: Double(counts[stem]!)))
         }
@@ -130,12 +134,18 @@ final class Searcher: @unchecked Sendable {
         return terms
     }
 
-    private func documentFrequency(_ db: Database, _ stem: String) throws -> Int {
-        if let known = lock.withLock({ cache.frequencies[stem] }) { return known }
-        let df = try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM chunkVocab WHERE term = ?"), arguments: [stem]) ?? 0
+    /// Passages the organization sees that hold `stem`: the whole index's count, less the
+    /// other organizations' (`ScopeStatistics`).
+    private func documentFrequency(_ db: Database, _ stem: String, _ stats: Statistics) throws -> Int {
+        let key = stats.excludesOtherScopes ? stats.scope + "\u{0}" + stem : stem
+        if let known = lock.withLock({ cache.frequencies[key] }) { return known }
+        var df = try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM chunkVocab WHERE term = ?"), arguments: [stem]) ?? 0
+        if stats.excludesOtherScopes, df > 0 {
+            df = max(0, df - (try ScopeStatistics.passagesOutside(db, scope: stats.scope, term: stem)))
+        }
         lock.withLock {
             if cache.frequencies.count > 100_000 { cache.frequencies.removeAll() }
-            cache.frequencies[stem] = df
+            cache.frequencies[key] = df
         }
         return df
     }
@@ -144,8 +154,9 @@ final class Searcher: @unchecked Sendable {
         log(1 + (Double(stats.rows) - Double(df) + 0.5) / (Double(df) + 0.5))
     }
 
-    /// Row count and average column lengths, from FTS5's own "averages" record.
-    func statistics(_ db: Database) throws -> Statistics? {
+    /// Row count and average column lengths of what `scope` sees: FTS5's own "averages"
+    /// record, less the other organizations' passages when there are any.
+    func statistics(_ db: Database, scope: String) throws -> Statistics? {
         guard let blob = try Data.fetchOne(db, sql: "SELECT block FROM chunkFTS_data WHERE id = 1") else { return nil }
         var values: [Int64] = []
         var index = blob.startIndex
@@ -163,8 +174,18 @@ final class Searcher: @unchecked Sendable {
             values.append(value)
         }
         guard values.count == 3, values[0] > 0 else { return Statistics(rows: 0, headingAverage: 1, bodyAverage: 1) }
-        let rows = Double(values[0])
-        return Statistics(rows: Int(values[0]), headingAverage: max(Double(values[1]) / rows, 1), bodyAverage: max(Double(values[2]) / rows, 1))
+        var (rows, heading, body) = (Int(values[0]), Int(values[1]), Int(values[2]))
+        let scoped = lock.withLock { cache.hasScopedPassages }
+        if scoped {
+            let outside = try ScopeStatistics.outside(db, scope: scope)
+            rows -= outside.passages
+            heading -= outside.headingTokens
+            body -= outside.bodyTokens
+        }
+        guard rows > 0 else { return Statistics(rows: 0, headingAverage: 1, bodyAverage: 1) }
+        return Statistics(
+            rows: rows, headingAverage: max(Double(heading) / Double(rows), 1), bodyAverage: max(Double(body) / Double(rows), 1),
+            scope: scope, excludesOtherScopes: scoped)
     }
 
     // MARK: - Ranking
@@ -315,7 +336,7 @@ final class Searcher: @unchecked Sendable {
         let stemmed = try lock.withLock { try analyzer.tokenize(best.map(\.key)) }
         var byStem: [String: (surface: String, rel: Double)] = [:]
         var order: [String] = []
-        for ((word, rel), tokens) in zip(best, stemmed) where tokens.count == 1 {
+        for ((_, rel), tokens) in zip(best, stemmed) where tokens.count == 1 {
             let stem = tokens[0].stem
             if let existing = byStem[stem] {
                 byStem[stem] = (existing.surface, existing.rel + rel)
@@ -327,7 +348,7 @@ final class Searcher: @unchecked Sendable {
         var candidates: [Term] = []
         for stem in order.sorted(by: { byStem[$0]!.rel > byStem[$1]!.rel }) {
             if candidates.count >= p.feedbackTerms { break }
-            let df = try documentFrequency(db, stem)
+            let df = try documentFrequency(db, stem, stats)
             guard df > 1 else { continue }
             let entry = byStem[stem]!
             candidates.append(Term(surface: entry.surface, stem: stem, documentFrequency: df, idf: idf(df, stats), weight: entry.rel))

@@ -20,6 +20,8 @@ QUERIES="$OUT/queries.txt"
 
 echo "== baseline (plain FTS5, Python sqlite3)"
 rm -f "$OUT/baseline.sqlite"*
+# Both timed runs start the same way: old files deleted, the disk settled.
+sync; sleep 2
 python3 "$SHARED/bench/fts5-baseline.py" "$OUT/kb" "$QUERIES" --db "$OUT/baseline.sqlite"
 
 echo "== corbi"
@@ -27,7 +29,7 @@ export CORBI_DB="$OUT/corbi.sqlite" ASSISTANT_KB_PATH="$OUT/kb" CORBI_USER=bench
 rm -f "$OUT"/corbi.sqlite* "$OUT"/corbi.kb-index.sqlite*
 "$CORBI" init --org Bench --domain bench.example --admin bench@bench.example >/dev/null
 MB=$(du -sb --apparent-size "$OUT/kb" | cut -f1)
-sync
+sync; sleep 2
 /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$CORBI" kb index --full 2>"$OUT/index.err" >"$OUT/index.out"
 read -r SECONDS_WALL RSS_KB < "$OUT/time.txt"
 cat "$OUT/index.out"

@@ -194,4 +194,39 @@ import Testing
         #expect(r.stderr.contains("damaged"))
         #expect(r.results.first?["path"] as? String == "handbook.md")
     }
+
+    @Test func aKilledIndexingLeavesAConsistentIndex() throws {
+        let w = try Workspace()
+        // About 8 MB in transactions of 500 kB, so that the pass is likely killed with some
+        // files committed and others not (whenever it is killed, the checks below hold).
+        let paragraph = String(repeating: "Hygienists polish enamel and check gums with care. ", count: 28)
+        for i in 0..<120 {
+            let body = (0..<50).map { "\(paragraph)Part \($0)." }.joined(separator: "\n\n")
+            try w.write("bulk/f\(i).md", "# File \(i)\n\nMarker zq\(i)x.\n\n\(body)\n")
+        }
+        let p = Process()
+        p.executableURL = Workspace.binary
+        p.arguments = ["kb", "index", "--full"]
+        p.environment = w.environment.merging(["CORBI_USER": "a@a.example", "CORBI_KB_TRANSACTION_BYTES": "500000"]) { _, new in new }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // What was committed is whole: the next pass finishes the rest, nothing twice.
+        let resumed = try w.run(["kb", "index"], as: "a@a.example")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let status = try w.run(["kb", "status", "--json"], as: "a@a.example").json
+        #expect(status?["files"] as? Int == 122)  // and handbook.md, orgs/a.example/secret.md
+        #expect((status?["stale"] as? [String])?.isEmpty == true)
+        let rebuilt = try w.run(["kb", "index", "--full"], as: "a@a.example")
+        #expect(rebuilt.status == 0)
+        let after = try w.run(["kb", "status", "--json"], as: "a@a.example").json
+        #expect(after?["passages"] as? Int == status?["passages"] as? Int)
+        for i in [0, 41, 77, 119] {
+            let r = try w.run(["kb", "search", "--json", "zq\(i)x"], as: "a@a.example")
+            #expect(r.results.compactMap { $0["path"] as? String } == ["bulk/f\(i).md"])
+        }
+    }
 }

@@ -87,7 +87,8 @@ enum IndexWriter {
     static let readAhead = 8
     /// Bytes per transaction. FTS5 writes one segment per commit: few large transactions
     /// leave few segments, so a large pass needs no final merge (see `IndexSchema`).
-    static let transactionBytes = 32_000_000
+    /// (`CORBI_KB_TRANSACTION_BYTES` overrides it, for tests that kill a pass midway.)
+    static let transactionBytes = ProcessInfo.processInfo.environment["CORBI_KB_TRANSACTION_BYTES"].flatMap(Int.init) ?? 32_000_000
 
     /// Reads the files on a second thread (read, check, hash, split, tokenize) while this
     /// thread writes; `known` follows every commit (or becomes nil if another process wrote).

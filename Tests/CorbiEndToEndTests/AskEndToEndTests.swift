@@ -4,33 +4,17 @@ import Testing
 /// `corbi ask` through the built binary: the contract's JSON, exit 1 for a refusal, org
 /// privacy, edits seen at once, prompts from files, audit, LLM fallback note.
 @Suite struct AskEndToEndTests {
-    struct Run {
-        var stdout: String
-        var stderr: String
-        var status: Int32
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] }
-        var citations: [[String: Any]] { json?["citations"] as? [[String: Any]] ?? [] }
-    }
-
-    /// Organizations A (admin a@a.example) and B, a shared file and one private file each.
+    /// Organizations A (admin a@a.example) and B, a shared file and one private file each;
+    /// commands run as A's admin unless told otherwise.
     struct Workspace {
-        let folder: URL
-        var kb: URL { folder.appendingPathComponent("kb") }
-        var environment: [String: String]
-
-        static var binary: URL { CorbiBinary.url }
+        var corbi: CorbiBinary
+        var folder: URL { corbi.folder }
+        var kb: URL { corbi.kb }
 
         init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-ask-e2e-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
-            environment = [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                "HOME": folder.path,
-                "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
-                "ASSISTANT_KB_PATH": folder.appendingPathComponent("kb").path,
-                "CORBI_PROMPTS": folder.appendingPathComponent("prompts").path,
-                "NO_COLOR": "1",
-            ]
+            corbi = try CorbiBinary()
+            corbi.environment["CORBI_PROMPTS"] = corbi.folder.appendingPathComponent("prompts").path
+            try FileManager.default.createDirectory(at: corbi.kb, withIntermediateDirectories: true)
             try write(
                 "policies.md",
                 """
@@ -51,45 +35,17 @@ import Testing
                 ["init", "--org", "A", "--domain", "a.example", "--admin", "a@a.example"],
                 ["init", "--org", "B", "--domain", "b.example", "--admin", "b@b.example"],
             ] {
-                let r = try run(args)
+                let r = try corbi.run(args)
                 #expect(r.status == 0, "\(r.stderr)")
             }
         }
 
-        func write(_ path: String, _ text: String) throws {
-            let url = kb.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        func write(_ path: String, _ text: String) throws { try corbi.write(path, text) }
 
-        func run(_ arguments: [String], as user: String = "a@a.example", stdin: String = "", environment extra: [String: String] = [:]) throws -> Run {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = arguments
-            var env = environment.merging(extra) { _, new in new }
-            env["CORBI_USER"] = user
-            process.environment = env
-            process.currentDirectoryURL = folder
-            let input = Pipe(), output = Pipe(), error = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-            let errorHandle = error.fileHandleForReading
-            final class Box: @unchecked Sendable { var data = Data() }
-            let box = Box()
-            let finished = DispatchSemaphore(value: 0)
-            // Read stderr on its own thread so a full pipe cannot block the child.
-            Thread {
-                box.data = errorHandle.readDataToEndOfFile()
-                finished.signal()
-            }.start()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            finished.wait()
-            return Run(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: box.data, as: UTF8.self), status: process.terminationStatus)
+        func run(
+            _ arguments: [String], as user: String = "a@a.example", stdin: String = "", environment extra: [String: String] = [:]
+        ) throws -> CorbiBinary.Result {
+            try corbi.run(arguments, as: user, stdin: stdin, environment: extra)
         }
 
         func lines(_ path: String, _ start: Int, _ end: Int) throws -> String {
@@ -204,4 +160,9 @@ import Testing
         #expect(r.status == 1)
         #expect(try w.run(["ask"]).status == 64)
     }
+}
+
+extension CorbiBinary.Result {
+    /// `ask --json` citations.
+    var citations: [[String: Any]] { json?["citations"] as? [[String: Any]] ?? [] }
 }

@@ -15,16 +15,10 @@ import Testing
         init(timezone: String) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-bookings-e2e-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            environment = [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                "HOME": folder.path,
-                "XDG_DATA_HOME": folder.appendingPathComponent("data").path,
-                "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
-                "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
+            environment = CorbiBinary.environment(in: folder).merging([
                 "CORBI_CALENDAR_DIR": folder.appendingPathComponent("calendar").path,
                 "CORBI_USER": "admin@clinic.example",
-                "NO_COLOR": "1",
-            ]
+            ]) { _, new in new }
             try expectOK(run("init", "--org", "Clinic", "--domain", "clinic.example", "--admin", "admin@clinic.example", "--timezone", timezone))
             try expectOK(run("members", "add", "viewer@clinic.example", "--role", "viewer"))
             try expectOK(run("contacts", "add", "--name", "Anna Schmidt", "--email", "anna@example.com"))

@@ -36,7 +36,13 @@ struct CorbiBinary: Sendable {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        environment = [
+        environment = Self.environment(in: folder)
+    }
+
+    /// An environment that keeps every file of a run inside `folder`: home, XDG folders,
+    /// database, knowledge base; no colours.
+    static func environment(in folder: URL) -> [String: String] {
+        [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": folder.path,
             "XDG_DATA_HOME": folder.appendingPathComponent("data").path,
@@ -48,6 +54,35 @@ struct CorbiBinary: Sendable {
     }
 
     var databasePath: String { environment["CORBI_DB"]! }
+
+    /// The knowledge-base folder (`ASSISTANT_KB_PATH`).
+    var kb: URL { URL(fileURLWithPath: environment["ASSISTANT_KB_PATH"]!) }
+
+    /// Writes a knowledge-base file, creating its folders.
+    func write(_ path: String, _ text: String) throws {
+        let url = kb.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// Runs `corbi ARGS` as `user` (`CORBI_USER`).
+    func run(_ arguments: [String], as user: String, stdin: String = "", environment extra: [String: String] = [:]) throws -> Result {
+        try run(arguments, stdin: stdin, environment: extra.merging(["CORBI_USER": user]) { given, _ in given })
+    }
+
+    /// Starts `corbi ARGS` without waiting, output discarded (for racing or killing it).
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.url
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { _, new in new }
+        process.currentDirectoryURL = folder
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 
     /// Runs `corbi ARGS` with `stdin` piped in.
     @discardableResult

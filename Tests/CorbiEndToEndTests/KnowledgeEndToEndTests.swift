@@ -4,74 +4,26 @@ import Testing
 /// `corbi kb ...` through the built binary: JSON shape, exit codes, org privacy, edits seen
 /// without re-indexing, hostile queries.
 @Suite struct KnowledgeEndToEndTests {
-    struct Run {
-        var stdout: String
-        var stderr: String
-        var status: Int32
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] }
-        var results: [[String: Any]] { json?["results"] as? [[String: Any]] ?? [] }
-    }
-
     /// A workspace: database with organizations A and B, a knowledge base with a shared
     /// file and one private file each.
-    struct Workspace {
-        let folder: URL
-        var kb: URL { folder.appendingPathComponent("kb") }
-        var environment: [String: String]
-
-        static var binary: URL { CorbiBinary.url }
-
-        init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-kb-e2e-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
-            environment = [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                "HOME": folder.path,
-                "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
-                "ASSISTANT_KB_PATH": folder.appendingPathComponent("kb").path,
-                "NO_COLOR": "1",
-            ]
-            try write("handbook.md", "# Handbook\n\n## Cancellation\n\nCancel up to 24 hours before the appointment.\n")
-            try write("orgs/a.example/secret.md", "# Secret\n\nThe alpha discount code is ZEBRA42.\n")
-            try write("orgs/b.example/secret.md", "# Secret\n\nThe beta discount code is OKAPI77.\n")
-            for args in [
-                ["init", "--org", "A", "--domain", "a.example", "--admin", "a@a.example"],
-                ["init", "--org", "B", "--domain", "b.example", "--admin", "b@b.example"],
-            ] {
-                let r = try run(args)
-                #expect(r.status == 0, "\(r.stderr)")
-            }
+    static func workspace() throws -> CorbiBinary {
+        let w = try CorbiBinary()
+        try FileManager.default.createDirectory(at: w.kb, withIntermediateDirectories: true)
+        try w.write("handbook.md", "# Handbook\n\n## Cancellation\n\nCancel up to 24 hours before the appointment.\n")
+        try w.write("orgs/a.example/secret.md", "# Secret\n\nThe alpha discount code is ZEBRA42.\n")
+        try w.write("orgs/b.example/secret.md", "# Secret\n\nThe beta discount code is OKAPI77.\n")
+        for args in [
+            ["init", "--org", "A", "--domain", "a.example", "--admin", "a@a.example"],
+            ["init", "--org", "B", "--domain", "b.example", "--admin", "b@b.example"],
+        ] {
+            let r = try w.run(args)
+            #expect(r.status == 0, "\(r.stderr)")
         }
-
-        func write(_ path: String, _ text: String) throws {
-            let url = kb.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-
-        func run(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
-            let process = Process()
-            process.executableURL = Self.binary
-            var env = environment.merging(extra) { _, new in new }
-            if let user { env["CORBI_USER"] = user }
-            process.environment = env
-            process.arguments = arguments
-            process.currentDirectoryURL = folder
-            let output = Pipe(), error = Pipe()
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            // stderr is small here; read stdout fully, then stderr.
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Run(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), status: process.terminationStatus)
-        }
+        return w
     }
 
     @Test func searchPrintsTheContractJSONBestFirst() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         let index = try w.run(["kb", "index"], as: "a@a.example")
         #expect(index.status == 0)
         #expect(index.stdout.contains("Indexed 3"))
@@ -88,7 +40,7 @@ import Testing
     }
 
     @Test func anotherOrganizationsPrivateFileIsNeverFound() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         let a = try w.run(["kb", "search", "--json", "discount", "code", "OKAPI77"], as: "a@a.example")
         #expect(a.status == 0)
         #expect(a.results.map { $0["path"] as? String } == ["orgs/a.example/secret.md"])
@@ -98,7 +50,7 @@ import Testing
     }
 
     @Test func anEditIsFoundWithoutReindexing() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         _ = try w.run(["kb", "index"], as: "a@a.example")
         try w.write("handbook.md", "# Handbook\n\n## Parking\n\nPark in the blue garage on level two.\n")
         let r = try w.run(["kb", "search", "--json", "where", "to", "park"], as: "a@a.example")
@@ -109,7 +61,7 @@ import Testing
     }
 
     @Test func hostileQueriesGiveResultsOrNothing() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         for q in ["\"", "NEAR(", "cancel AND (", "-*:", "OR", "😀", String(repeating: "x\"y* ", count: 4_000), "\u{7}"] {
             let r = try w.run(["kb", "search", "--json", "--", q], as: "a@a.example")
             #expect(r.status == 0, "\(q.prefix(20)): \(r.stdout) \(r.stderr)")
@@ -121,7 +73,7 @@ import Testing
     }
 
     @Test func statusAndSkippedFiles() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         try Data([0, 1, 2, 3]).write(to: w.kb.appendingPathComponent("blob.txt"))
         let index = try w.run(["kb", "index"], as: "a@a.example")
         #expect(index.status == 0)
@@ -135,19 +87,9 @@ import Testing
     }
 
     @Test func twoIndexingProcessesAtOnceDoNotDuplicate() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         for i in 0..<150 { try w.write("many/\(i).md", "# Note \(i)\n\nA note about topic \(i % 9) and llamas.\n") }
-        var processes: [Process] = []
-        for _ in 0..<2 {
-            let p = Process()
-            p.executableURL = Workspace.binary
-            p.arguments = ["kb", "index"]
-            p.environment = w.environment.merging(["CORBI_USER": "a@a.example"]) { _, new in new }
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            processes.append(p)
-        }
+        let processes = try (0..<2).map { _ in try w.start(["kb", "index"], environment: ["CORBI_USER": "a@a.example"]) }
         for p in processes { p.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let status = try w.run(["kb", "status", "--json"], as: "a@a.example")
@@ -159,7 +101,7 @@ import Testing
     }
 
     @Test func aMissingKnowledgeBaseIsNotFound() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         let r = try w.run(["kb", "search", "x"], as: "a@a.example", environment: ["ASSISTANT_KB_PATH": w.folder.appendingPathComponent("nope").path])
         #expect(r.status == 66)
         #expect(r.stderr.contains("No knowledge-base folder"))
@@ -168,7 +110,7 @@ import Testing
     }
 
     @Test func theFileSizeCapIsASetting() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         try w.write("big.md", "# Big\n\n" + String(repeating: "Wombats dig burrows. ", count: 100))
         let capped = try w.run(["kb", "index"], as: "a@a.example", environment: ["CORBI_KB_MAX_FILE_SIZE": "1kB"])
         #expect(capped.status == 0)
@@ -184,7 +126,7 @@ import Testing
     }
 
     @Test func aDamagedIndexIsBuiltAgain() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         #expect(try w.run(["kb", "index"], as: "a@a.example").status == 0)
         let index = w.folder.appendingPathComponent("corbi.kb-index.sqlite")
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index.path + suffix) }
@@ -196,7 +138,7 @@ import Testing
     }
 
     @Test func aKilledIndexingLeavesAConsistentIndex() throws {
-        let w = try Workspace()
+        let w = try Self.workspace()
         // About 8 MB in transactions of 500 kB, so that the pass is likely killed with some
         // files committed and others not (whenever it is killed, the checks below hold).
         let paragraph = String(repeating: "Hygienists polish enamel and check gums with care. ", count: 28)
@@ -204,13 +146,7 @@ import Testing
             let body = (0..<50).map { "\(paragraph)Part \($0)." }.joined(separator: "\n\n")
             try w.write("bulk/f\(i).md", "# File \(i)\n\nMarker zq\(i)x.\n\n\(body)\n")
         }
-        let p = Process()
-        p.executableURL = Workspace.binary
-        p.arguments = ["kb", "index", "--full"]
-        p.environment = w.environment.merging(["CORBI_USER": "a@a.example", "CORBI_KB_TRANSACTION_BYTES": "500000"]) { _, new in new }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try w.start(["kb", "index", "--full"], environment: ["CORBI_USER": "a@a.example", "CORBI_KB_TRANSACTION_BYTES": "500000"])
         Thread.sleep(forTimeInterval: 0.5)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -229,4 +165,9 @@ import Testing
             #expect(r.results.compactMap { $0["path"] as? String } == ["bulk/f\(i).md"])
         }
     }
+}
+
+extension CorbiBinary.Result {
+    /// `kb search --json` results.
+    var results: [[String: Any]] { json?["results"] as? [[String: Any]] ?? [] }
 }

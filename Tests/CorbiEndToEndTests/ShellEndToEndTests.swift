@@ -146,17 +146,7 @@ private struct ShellProcess {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-shell-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": folder.path,
-            "XDG_DATA_HOME": folder.appendingPathComponent("data").path,
-            "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
-            "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
-            "ASSISTANT_KB_PATH": folder.appendingPathComponent("kb").path,
-            "NO_COLOR": "1",
-            "TERM": "xterm",
-            "PAGER": "",
-        ]
+        environment = CorbiBinary.environment(in: folder).merging(["TERM": "xterm", "PAGER": ""]) { _, new in new }
     }
 
     var databasePath: String { environment["CORBI_DB"]! }

@@ -217,6 +217,26 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: w.calendarFolder.path).filter { $0.hasSuffix(".ics") }
         #expect(files.count == 3)
     }
+
+    @Test func deletingAContactTakesItsBookingsOutOfTheCalendar() throws {
+        let w = try Workspace(timezone: "Europe/Berlin")
+        defer { w.remove() }
+        let anna = try w.run("book", "anna", "2030-06-03 09:00", "--json")
+        Self.expectOK(anna)
+        Self.expectOK(try w.run("book", "anna", "2030-06-04 09:00"))
+        Self.expectOK(try w.run("book", "ben", "2030-06-03 09:00"))
+        func events() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: w.calendarFolder.path).filter { $0.hasSuffix(".ics") })
+        }
+        #expect(try events().count == 3)
+        let deleted = try w.run("contacts", "delete", "anna")
+        Self.expectOK(deleted)
+        #expect(deleted.stdout.contains("and 2 bookings"))
+        let left = try events()
+        #expect(left.count == 1)
+        #expect(!left.contains("\(anna.json["externalCalendarId"] as? String ?? "?").ics"))
+        #expect(try w.run("bookings", "list", "--json").json["bookings"].map { ($0 as? [Any])?.count } == 1)
+    }
 }
 
 extension BookingsEndToEndTests.Workspace {

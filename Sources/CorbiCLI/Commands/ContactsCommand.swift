@@ -123,8 +123,12 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let c = try session.database().deleteContact(try session.actor(), ref: ref)
-            return CommandOutput(text: "Deleted \(c.label).", json: ContactJSON(c))
+            let actor = try session.actor()
+            let deletion = try session.database().deleteContact(actor, ref: ref, calendar: session.bookingCalendar(actor))
+            let c = deletion.contact
+            let bookings = deletion.bookingsDeleted
+            let text = "Deleted \(c.label)" + (bookings == 0 ? "." : " and \(bookings) booking\(bookings == 1 ? "" : "s").")
+            return CommandOutput(text: text, json: ContactJSON(c), notes: deletion.calendarWarnings)
         }
     }
 

@@ -165,3 +165,12 @@ public struct IdentityConflict: Codable, Equatable, Sendable, FetchableRecord, M
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// What deleting a contact did.
+public struct ContactDeletion: Sendable {
+    public var contact: Contact
+    /// Bookings deleted with the contact.
+    public var bookingsDeleted: Int
+    /// Calendar files of those bookings that could not be removed.
+    public var calendarWarnings: [String]
+}

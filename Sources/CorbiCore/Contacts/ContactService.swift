@@ -61,14 +61,25 @@ extension AppDatabase {
     }
 
     /// Deletes a contact with its outbound messages and bookings; inbound messages stay.
-    public func deleteContact(_ actor: Actor, ref: String) throws -> Contact {
-        try perform(actor, "contacts.delete", requires: .write, target: "contact:\(ref)") { db, entry in
+    /// The deleted bookings' files leave `calendar` once the deletion is committed (a file
+    /// that cannot be removed is named in `calendarWarnings`).
+    public func deleteContact(_ actor: Actor, ref: String, calendar: VdirCalendar? = nil) throws -> ContactDeletion {
+        let (contact, events) = try perform(actor, "contacts.delete", requires: .write, target: "contact:\(ref)") { db, entry in
             let contact = try resolveContact(db, actor: actor, ref: ref)
+            let events = try String.fetchAll(
+                db, sql: "SELECT externalCalendarId FROM booking WHERE contactId = ? ORDER BY id", arguments: [contact.id!])
             entry.target = "contact:\(contact.id!)"
-            entry.details = ["fullName": .string(contact.fullName)]
+            entry.details = ["fullName": .string(contact.fullName), "bookings": .int(Int64(events.count))]
             try contact.delete(db)
-            return contact
+            return (contact, events)
         }
+        var warnings: [String] = []
+        if let calendar {
+            for uid in events {
+                do { try calendar.remove(uid: uid) } catch { warnings.append("\(error)") }
+            }
+        }
+        return ContactDeletion(contact: contact, bookingsDeleted: events.count, calendarWarnings: warnings)
     }
 
     /// The contact `ref` names: an id, an email, a phone number, or an unambiguous part of

@@ -46,6 +46,15 @@ public struct VdirCalendar: Sendable {
         try Self.atomicWrite(Data(text.utf8), to: fileURL(uid: detail.booking.externalCalendarId))
     }
 
+    /// Removes the file of an event whose booking no longer exists (nothing to do if it
+    /// was never written).
+    public func remove(uid: String) throws {
+        let url = fileURL(uid: uid)
+        guard unlink(url.path) == 0 || errno == ENOENT else {
+            throw CorbiError.permission("Cannot remove the calendar file \(url.path): \(String(cString: strerror(errno))).")
+        }
+    }
+
     /// Creates the folder and its `displayname` (vdir metadata) if missing.
     func prepareDirectory(displayName: String) throws {
         var isDirectory: ObjCBool = false

@@ -14,8 +14,8 @@ public struct CorbiRoot: ParsableCommand {
         subcommands: [
             InitCommand.self, OrgCommand.self, MembersCommand.self, ContactsCommand.self,
             KBCommand.self, AskCommand.self, BookCommand.self, BookingsCommand.self,
-            TemplatesCommand.self, DraftCommand.self, OutboxCommand.self, SuppressionsCommand.self,
-            AuditCommand.self,
+            TemplatesCommand.self, DraftCommand.self, OutboxCommand.self, InboundCommand.self,
+            SuppressionsCommand.self, AuditCommand.self,
         ]
     )
 

@@ -10,6 +10,12 @@ public struct InboundRecorded: Sendable, Equatable {
     public var enriched: [String: String]
 }
 
+/// An inbound message with its sender's name (nil: unknown sender, or deleted contact).
+public struct InboundEntry: Sendable, Equatable {
+    public var message: InboundMessage
+    public var contactName: String?
+}
+
 extension AppDatabase {
     /// Records a message a contact sent (staff and admins, or a provider webhook acting as
     /// one). The sender is matched by `identifier` on `channel`, else by `contactRef`;
@@ -68,6 +74,31 @@ extension AppDatabase {
                 "enriched": .object(enriched.mapValues(JSONValue.string)),
             ]
             return InboundRecorded(message: message, contact: contact, enriched: enriched)
+        }
+    }
+
+    /// Inbound messages, newest first: all of the organization's, or one contact's.
+    public func inboundMessages(_ actor: Actor, contact: String? = nil, limit: Int? = nil) throws -> [InboundEntry] {
+        if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+        return try read(actor) { db in
+            var sql = """
+                SELECT inboundMessage.*, contact.fullName AS contactName FROM inboundMessage
+                LEFT JOIN contact ON contact.id = inboundMessage.contactId
+                WHERE inboundMessage.organizationId = ?
+                """
+            var arguments: StatementArguments = [actor.organizationId]
+            if let contact {
+                sql += " AND inboundMessage.contactId = ?"
+                arguments += [try resolveContact(db, actor: actor, ref: contact).id!]
+            }
+            sql += " ORDER BY inboundMessage.receivedAt DESC, inboundMessage.id DESC"
+            if let limit {
+                sql += " LIMIT ?"
+                arguments += [limit]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                InboundEntry(message: try InboundMessage(row: row), contactName: row["contactName"])
+            }
         }
     }
 

@@ -218,6 +218,33 @@ import Testing
         #expect(files.count == 3)
     }
 
+    @Test func updatingTitleLocationAndNotesRewritesTheEvent() throws {
+        let w = try Workspace(timezone: "Europe/Berlin")
+        defer { w.remove() }
+        Self.expectOK(try w.run("book", "anna", "2030-06-03 09:00", "--location", "Room 1"))
+        Self.expectOK(try w.run("book", "ben", "2030-06-03 09:00", "--location", "Room 2"))
+        let updated = try w.run("bookings", "update", "1", "--title", "Cleaning", "--notes", "Bring X-rays", "--json")
+        Self.expectOK(updated)
+        #expect(updated.json["title"] as? String == "Cleaning")
+        #expect(updated.json["notes"] as? String == "Bring X-rays")
+        #expect(updated.json["sequence"] as? Int == 1)
+        // A new location is checked like a new booking.
+        let taken = try w.run("bookings", "update", "1", "--location", "ROOM 2")
+        #expect(taken.status == 65)
+        #expect(taken.stderr.contains("#2"))
+        Self.expectOK(try w.run("bookings", "update", "1", "--location", "Room 3", "--notes", ""))
+        let uid = try #require(try w.run("bookings", "show", "1", "--json").json["externalCalendarId"] as? String)
+        let event = try String(contentsOf: w.calendarFolder.appendingPathComponent("\(uid).ics"), encoding: .utf8)
+        #expect(event.contains("SUMMARY:Cleaning"))
+        #expect(event.contains("LOCATION:Room 3"))
+        #expect(event.contains("SEQUENCE:2"))
+        #expect(!event.contains("Bring X-rays"))
+        #expect(try w.run("bookings", "update", "1").status == 64)
+        #expect(try w.run("bookings", "update", "1", "--title", "x", environment: ["CORBI_USER": "viewer@clinic.example"]).status == 77)
+        Self.expectOK(try w.run("bookings", "cancel", "1"))
+        #expect(try w.run("bookings", "update", "1", "--title", "Again").status == 65)
+    }
+
     @Test func deletingAContactTakesItsBookingsOutOfTheCalendar() throws {
         let w = try Workspace(timezone: "Europe/Berlin")
         defer { w.remove() }

@@ -6,7 +6,7 @@ import Foundation
 public struct BookingsCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bookings", abstract: "List, confirm, cancel, reschedule and export bookings.",
-        subcommands: [List.self, Show.self, Confirm.self, Cancel.self, Reschedule.self, Export.self, Sync.self],
+        subcommands: [List.self, Show.self, Confirm.self, Cancel.self, Reschedule.self, Update.self, Export.self, Sync.self],
         defaultSubcommand: List.self)
 
     public init() {}
@@ -182,6 +182,28 @@ public struct BookingsCommand: ParsableCommand {
             let outcome = try session.database().rescheduleBooking(
                 actor, id: id, input, calendar: session.bookingCalendar(actor))
             return changed("Rescheduled", outcome, zone: actor.organization.timeZone)
+        }
+    }
+
+    struct Update: CorbiCommand {
+        static let configuration = CommandConfiguration(commandName: "update",
+            abstract: "Change a booking's title, location or notes (\"\" clears a location or notes).")
+        @Argument(help: "The booking id.") var id: String
+        @Option(help: "New title.") var title: String?
+        @Option(help: "New location or room (checked for overlaps like a new booking).") var location: String?
+        @Option(help: "New notes.") var notes: String?
+        @Flag(help: "Allow overlapping another live booking of the new location.") var allowOverlap = false
+        @OptionGroup var globals: GlobalOptions
+
+        func validate() throws {
+            if title == nil && location == nil && notes == nil { throw ValidationError("Give --title, --location or --notes.") }
+        }
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let actor = try session.actor()
+            let update = BookingUpdate(title: title, location: location, notes: notes, allowOverlap: allowOverlap)
+            let outcome = try session.database().updateBooking(actor, id: id, update, calendar: session.bookingCalendar(actor))
+            return changed("Updated", outcome, zone: actor.organization.timeZone)
         }
     }
 

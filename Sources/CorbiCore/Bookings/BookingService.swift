@@ -54,6 +54,24 @@ public struct RescheduleInput: Sendable {
     }
 }
 
+/// New words for a booking; nil leaves a field as it is, "" clears a location or notes
+/// (and gives the default title back).
+public struct BookingUpdate: Sendable {
+    public var title: String?
+    public var location: String?
+    public var notes: String?
+    public var allowOverlap: Bool
+
+    public init(title: String? = nil, location: String? = nil, notes: String? = nil, allowOverlap: Bool = false) {
+        self.title = title
+        self.location = location
+        self.notes = notes
+        self.allowOverlap = allowOverlap
+    }
+
+    public var isEmpty: Bool { title == nil && location == nil && notes == nil }
+}
+
 /// Which bookings a list or an export covers. Bounds are typed like any time; a day on
 /// its own means the whole day (`--to fri` includes Friday).
 public struct BookingFilter: Sendable {
@@ -211,6 +229,52 @@ extension AppDatabase {
                 notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
             }
             if !timeNotes.isEmpty { entry.details["notes"] = .array(timeNotes.map(JSONValue.string)) }
+            return BookingDetail(booking: booking, contactName: before.contactName)
+        }
+        return finish(actor, detail, notes: notes, calendar: calendar)
+    }
+
+    /// Changes a live booking's title, location or notes. A new location is checked like
+    /// a new booking (no overlap with the room's other live bookings, unless allowed); the
+    /// calendar event is rewritten with a higher SEQUENCE.
+    public func updateBooking(_ actor: Actor, id: String, _ update: BookingUpdate, calendar: VdirCalendar?) throws -> BookingOutcome {
+        var notes: [String] = []
+        let detail = try perform(actor, "bookings.update", requires: .write, target: "booking:\(id)") { db, entry in
+            let zone = actor.organization.timeZone
+            let bookingId = try Self.bookingId(id)
+            entry.target = "booking:\(bookingId)"
+            guard !update.isEmpty else { throw CorbiError.usage("Give --title, --location or --notes.") }
+            let before = try fetchDetail(db, actor: actor, id: bookingId)
+            guard before.booking.status.isLive else {
+                throw CorbiError.invalid("Booking #\(bookingId) is cancelled; book a new one instead.")
+            }
+            var booking = before.booking
+            if let title = update.title { booking.title = try Self.title(title) }
+            if let location = update.location { booking.location = try Self.cleanText(location, field: "location", maxLength: 200) }
+            if let text = update.notes { booking.notes = try Self.cleanText(text, field: "notes", maxLength: 4000, multiline: true) }
+            var changes: [String: JSONValue] = [:]
+            if booking.title != before.booking.title { changes["title"] = .string(booking.title) }
+            if booking.location != before.booking.location { changes["location"] = .optional(booking.location) }
+            if booking.notes != before.booking.notes { changes["notes"] = .optional(booking.notes) }
+            guard !changes.isEmpty else {
+                entry.details = ["unchanged": true]
+                notes.append("Booking #\(bookingId) already reads like that; nothing changed.")
+                return before
+            }
+            if changes["location"] != nil {
+                booking.allowOverlap = update.allowOverlap
+                let overlaps = try checkSlot(
+                    db, booking: booking, contactName: before.contactName, allowOverlap: update.allowOverlap, zone: zone)
+                if !overlaps.isEmpty {
+                    changes["overlaps"] = .array(overlaps.map { .int($0.booking.id!) })
+                    notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
+                }
+            }
+            booking.sequence += 1
+            booking.calendarSynced = false
+            booking.updatedAt = environment.now()
+            try booking.update(db)
+            entry.details = changes
             return BookingDetail(booking: booking, contactName: before.contactName)
         }
         return finish(actor, detail, notes: notes, calendar: calendar)

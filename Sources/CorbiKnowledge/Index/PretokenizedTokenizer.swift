@@ -2,23 +2,27 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// The texts the writer is about to insert into the FTS table, with their tokens.
+/// The texts a writing thread is about to insert into the FTS table, with their tokens.
+/// Kept per thread: the tokenizer runs on the thread that executes the insert, and two
+/// indexes written at once in one process must not see each other's texts.
 final class TokenStash: @unchecked Sendable {
     static let shared = TokenStash()
     private let lock = NSLock()
-    private var entries: [(text: String, tokens: TokenList)] = []
+    private var entries: [pthread_t: [(text: String, tokens: TokenList)]] = [:]
 
-    /// Makes `entries` available to the tokenizer while `body` runs (the insert).
+    /// Makes `entries` available to the tokenizer on this thread while `body` runs (the insert).
     func with<T>(_ entries: [(text: String, tokens: TokenList)], _ body: () throws -> T) rethrows -> T {
-        lock.withLock { self.entries = entries }
-        defer { lock.withLock { self.entries = [] } }
+        let thread = pthread_self()
+        lock.withLock { self.entries[thread] = entries }
+        defer { lock.withLock { self.entries[thread] = nil } }
         return try body()
     }
 
-    /// The tokens of a stashed text with exactly these bytes.
+    /// The tokens of a text stashed by this thread with exactly these bytes.
     func tokens(for text: UnsafePointer<CChar>, count: Int) -> TokenList? {
-        lock.withLock {
-            for entry in entries {
+        let thread = pthread_self()
+        return lock.withLock {
+            for entry in entries[thread] ?? [] {
                 var candidate = entry.text
                 let same = candidate.withUTF8 { $0.count == count && (count == 0 || memcmp($0.baseAddress!, text, count) == 0) }
                 if same { return entry.tokens }

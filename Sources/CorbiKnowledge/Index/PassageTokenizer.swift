@@ -30,8 +30,14 @@ final class PassageTokenizer: @unchecked Sendable {
 }
 
 private let collectToken: FTS5TokenCallback = { context, flags, token, length, start, end in
-    guard let context, let token, length > 0, length <= 0xFF_FFFF else { return SQLITE_OK }
+    guard let context else { return SQLITE_OK }
     let list = context.assumingMemoryBound(to: TokenList.self)
+    // A token this list cannot hold (never seen from these tokenizers): the text is then
+    // left to FTS5's tokenizer rather than replayed without it.
+    guard let token, length >= 0, length <= 0xFF_FFFF, flags >= 0, flags < 0x80 else {
+        list.pointee.isComplete = false
+        return SQLITE_OK
+    }
     let offset = Int32(list.pointee.terms.count)
     list.pointee.terms.append(contentsOf: UnsafeRawBufferPointer(start: token, count: Int(length)))
     list.pointee.records.append(offset)

@@ -25,7 +25,7 @@ final class TokenStash: @unchecked Sendable {
             for entry in entries[thread] ?? [] {
                 var candidate = entry.text
                 let same = candidate.withUTF8 { $0.count == count && (count == 0 || memcmp($0.baseAddress!, text, count) == 0) }
-                if same { return entry.tokens }
+                if same { return entry.tokens.isComplete ? entry.tokens : nil }
             }
             return nil
         }

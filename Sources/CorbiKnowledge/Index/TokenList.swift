@@ -8,6 +8,8 @@ struct TokenList: Sendable {
     /// Four values a token: offset in `terms`, length (flags in the top byte), and the
     /// token's start and end byte in the text.
     var records: [Int32] = []
+    /// False when a token could not be recorded: such a list is never replayed.
+    var isComplete = true
 
     /// Tokens in the list (FTS5 counts them as the column's size).
     var count: Int { records.count / 4 }

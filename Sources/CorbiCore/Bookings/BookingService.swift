@@ -138,10 +138,7 @@ extension AppDatabase {
             entry.details = Self.auditDetails(booking, zone: zone)
             if input.allowOverlap { entry.details["allowOverlap"] = true }
             if input.allowPast { entry.details["allowPast"] = true }
-            if !overlaps.isEmpty {
-                entry.details["overlaps"] = .array(overlaps.map { .int($0.booking.id!) })
-                notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
-            }
+            Self.record(overlaps, in: &entry.details, notes: &notes)
             if !timeNotes.isEmpty { entry.details["notes"] = .array(timeNotes.map(JSONValue.string)) }
             return BookingDetail(booking: booking, contactName: contact.fullName)
         }
@@ -224,10 +221,7 @@ extension AppDatabase {
             ]
             if input.allowOverlap { entry.details["allowOverlap"] = true }
             if input.allowPast { entry.details["allowPast"] = true }
-            if !overlaps.isEmpty {
-                entry.details["overlaps"] = .array(overlaps.map { .int($0.booking.id!) })
-                notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
-            }
+            Self.record(overlaps, in: &entry.details, notes: &notes)
             if !timeNotes.isEmpty { entry.details["notes"] = .array(timeNotes.map(JSONValue.string)) }
             return BookingDetail(booking: booking, contactName: before.contactName)
         }
@@ -265,10 +259,7 @@ extension AppDatabase {
                 booking.allowOverlap = update.allowOverlap
                 let overlaps = try checkSlot(
                     db, booking: booking, contactName: before.contactName, allowOverlap: update.allowOverlap, zone: zone)
-                if !overlaps.isEmpty {
-                    changes["overlaps"] = .array(overlaps.map { .int($0.booking.id!) })
-                    notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
-                }
+                Self.record(overlaps, in: &changes, notes: &notes)
             }
             booking.sequence += 1
             booking.calendarSynced = false
@@ -437,6 +428,14 @@ extension AppDatabase {
             throw CorbiError.invalid(
                 "\(BookingClock.dateTime(start, in: zone)) is in the past (it is now \(BookingClock.dateTime(now, in: zone))); add --allow-past to book it anyway.")
         }
+    }
+
+    /// Puts the bookings a change was allowed to overlap on the audit record and in the
+    /// notes shown to the user.
+    static func record(_ overlaps: [BookingDetail], in details: inout [String: JSONValue], notes: inout [String]) {
+        guard !overlaps.isEmpty else { return }
+        details["overlaps"] = .array(overlaps.map { .int($0.booking.id!) })
+        notes.append("Booked over " + overlaps.map { "#\($0.booking.id!)" }.joined(separator: ", ") + " as allowed (--allow-overlap).")
     }
 
     /// Refuses (65) a slot that overlaps a live booking of the same contact or the same

@@ -170,12 +170,9 @@ enum IndexWriter {
                 .integer(documentId), .integer(Int64(ordinal)), .text(entry.scope), .text(chunk.heading), .text(chunk.text),
                 .integer(Int64(chunk.lineStart)), .integer(Int64(chunk.lineEnd)))
             let rowID = db.lastInsertedRowID
-            if ordinal < tokens.count {
-                let t = tokens[ordinal]
-                try TokenStash.shared.with([(chunk.heading, t.heading), (chunk.text, t.body)]) {
-                    try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
-                }
-            } else {
+            // Without tokens from the reading thread, FTS5 tokenizes the texts itself.
+            let stashed = ordinal < tokens.count ? [(chunk.heading, tokens[ordinal].heading), (chunk.text, tokens[ordinal].body)] : []
+            try TokenStash.shared.with(stashed) {
                 try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
             }
         }

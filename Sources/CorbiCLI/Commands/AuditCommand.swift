@@ -41,7 +41,7 @@ public struct AuditCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            guard limit >= 0 else { throw CorbiError.invalid("--limit must be 0 or more.") }
+            try Validation.limit(limit)
             let actor = try session.actor()
             let events = try session.database().auditEvents(actor, limit: limit, action: action)
             let zone = actor.organization.timeZone

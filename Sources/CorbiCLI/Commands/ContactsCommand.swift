@@ -50,7 +50,7 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+            try Validation.limit(limit)
             let actor = try session.actor()
             let effectiveLimit = all ? nil : (limit ?? (globals.json ? nil : 50))
             let q = query.joined(separator: " ")

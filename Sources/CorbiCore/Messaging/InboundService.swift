@@ -79,7 +79,7 @@ extension AppDatabase {
 
     /// Inbound messages, newest first: all of the organization's, or one contact's.
     public func inboundMessages(_ actor: Actor, contact: String? = nil, limit: Int? = nil) throws -> [InboundEntry] {
-        if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+        try Validation.limit(limit)
         return try read(actor) { db in
             var sql = """
                 SELECT inboundMessage.*, contact.fullName AS contactName FROM inboundMessage

@@ -23,7 +23,7 @@ extension AppDatabase {
     /// of one status and one contact.
     public func outbox(_ actor: Actor, status: String? = nil, contact: String? = nil, limit: Int? = nil) throws -> [OutboxEntry] {
         let status = try status.map(MessageStatus.parse)
-        if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+        try Validation.limit(limit)
         return try read(actor) { db in
             var sql = """
                 SELECT outboundMessage.*, contact.fullName AS contactName FROM outboundMessage

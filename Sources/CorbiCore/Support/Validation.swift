@@ -2,6 +2,11 @@ import Foundation
 
 /// Normalization and checks shared by the services.
 public enum Validation {
+    /// A `--limit` of rows to list: 0 or more (nil: no limit).
+    public static func limit(_ limit: Int?) throws {
+        if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+    }
+
     /// Trimmed, lower-cased, syntax-checked email address.
     public static func email(_ text: String) throws -> String {
         let email = text.trimmed.lowercased()

@@ -144,7 +144,7 @@ import Testing
         #expect(staff.organization.name == "BrightSmile Dental")
         #expect(try db.contacts(staff).total == 30)
         #expect(try db.members(staff).map(\.role).sorted() == [.viewer, .staff, .admin])
-        #expect(try db.memberships(userId: staff.userId).map(\.0.domain) == ["brightsmile.example", "northpeak.example"])
+        #expect(try db.memberships(userId: staff.userId!).map(\.0.domain) == ["brightsmile.example", "northpeak.example"])
         // Northpeak's contacts stay there.
         let north = try db.resolveActor(user: "admin@northpeak.example", organization: nil)
         #expect(try db.contacts(north).total == 5)

@@ -41,7 +41,7 @@ public struct OrgCommand: ParsableCommand {
                     id:           \(o.id!)
                     timezone:     \(o.timezone)
                     calling code: \(o.callingCode.map { "+\($0)" } ?? "none")
-                    you:          \(actor.user.email) (\(actor.role.rawValue))
+                    you:          \(actor.name) (\(actor.role.rawValue))
                     """,
                 json: OrganizationJSON(o, role: actor.role))
         }
@@ -78,7 +78,7 @@ public struct OrgCommand: ParsableCommand {
 extension Session {
     /// The acting user, even when no organization could be chosen yet.
     func actorUser() throws -> User {
-        if let actor = try? actor() { return actor.user }
+        if let actor = try? actor(), let user = actor.user { return user }
         // Resolve the user alone: list organizations even when several are possible.
         let db = try database()
         return try db.resolveUser(settings.user)

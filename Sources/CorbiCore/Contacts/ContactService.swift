@@ -191,7 +191,7 @@ extension AppDatabase {
             if let owner = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) {
                 conflicts.append(
                     IdentityConflict(
-                        organizationId: actor.organizationId, actor: actor.user.email, channel: channel, value: value,
+                        organizationId: actor.organizationId, actor: actor.name, channel: channel, value: value,
                         ownerContactId: owner, attemptedContactId: contact.id, createdAt: environment.now()))
             }
         }

@@ -215,9 +215,9 @@ extension AppDatabase {
             booking.updatedAt = now
             try booking.update(db)
             entry.details = [
-                "from": .string(BookingClock.iso8601(before.booking.start, in: zone)),
-                "to": .string(BookingClock.iso8601(start, in: zone)),
-                "end": .string(BookingClock.iso8601(end, in: zone)),
+                "from": .string(DateFormatting.iso8601(before.booking.start, in: zone)),
+                "to": .string(DateFormatting.iso8601(start, in: zone)),
+                "end": .string(DateFormatting.iso8601(end, in: zone)),
             ]
             if input.allowOverlap { entry.details["allowOverlap"] = true }
             if input.allowPast { entry.details["allowPast"] = true }
@@ -396,7 +396,7 @@ extension AppDatabase {
         }
         guard end > start.date else {
             throw CorbiError.invalid(
-                "The end (\(BookingClock.dateTime(end, in: zone))) must be after the start (\(BookingClock.dateTime(start.date, in: zone))).")
+                "The end (\(DateFormatting.dateTime(end, in: zone))) must be after the start (\(DateFormatting.dateTime(start.date, in: zone))).")
         }
         return (start.date, end, notes)
     }
@@ -426,7 +426,7 @@ extension AppDatabase {
     static func checkNotPast(_ start: Date, allowPast: Bool, zone: TimeZone, now: Date) throws {
         guard allowPast || start >= now else {
             throw CorbiError.invalid(
-                "\(BookingClock.dateTime(start, in: zone)) is in the past (it is now \(BookingClock.dateTime(now, in: zone))); add --allow-past to book it anyway.")
+                "\(DateFormatting.dateTime(start, in: zone)) is in the past (it is now \(DateFormatting.dateTime(now, in: zone))); add --allow-past to book it anyway.")
         }
     }
 
@@ -453,7 +453,7 @@ extension AppDatabase {
                 booking.location,
             ], limit: 5)
         guard let clash = clashes.first, !allowOverlap else { return clashes }
-        let when = BookingText.range(clash.booking.start, clash.booking.end, zone: zone)
+        let when = DateFormatting.range(clash.booking.start, clash.booking.end, in: zone)
         let advice = "Choose another time, cancel it first, or add --allow-overlap."
         if clash.booking.contactId == booking.contactId {
             throw CorbiError.invalid("\(contactName) already has booking #\(clash.booking.id!) (\(clash.booking.title)) \(when). \(advice)")
@@ -490,8 +490,8 @@ extension AppDatabase {
     static func auditDetails(_ b: Booking, zone: TimeZone) -> [String: JSONValue] {
         [
             "contactId": .int(b.contactId), "title": .string(b.title),
-            "start": .string(BookingClock.iso8601(b.start, in: zone)),
-            "end": .string(BookingClock.iso8601(b.end, in: zone)), "status": .string(b.status.rawValue),
+            "start": .string(DateFormatting.iso8601(b.start, in: zone)),
+            "end": .string(DateFormatting.iso8601(b.end, in: zone)), "status": .string(b.status.rawValue),
             "location": .optional(b.location), "externalCalendarId": .string(b.externalCalendarId),
         ]
     }
@@ -521,7 +521,7 @@ extension AppDatabase {
         if filter.upcoming { from = max(from ?? now, now) }
         if let from, let to, to <= from {
             throw CorbiError.invalid(
-                "The range ends (\(BookingClock.dateTime(to, in: zone))) before it starts (\(BookingClock.dateTime(from, in: zone))).")
+                "The range ends (\(DateFormatting.dateTime(to, in: zone))) before it starts (\(DateFormatting.dateTime(from, in: zone))).")
         }
         // Bookings that overlap the range, not only those starting in it.
         if let from {
@@ -571,18 +571,5 @@ extension AppDatabase {
             throw CorbiError.notFound("No booking #\(id).")
         }
         return detail
-    }
-}
-
-/// How bookings read in messages and text output.
-public enum BookingText {
-    /// `from 2026-03-30 09:00 to 09:30 +02:00`, or with both dates when they differ.
-    public static func range(_ start: Date, _ end: Date, zone: TimeZone) -> String {
-        let s = BookingClock.dateTime(start, in: zone)
-        let e = BookingClock.dateTime(end, in: zone)
-        if s.prefix(10) == e.prefix(10) && s.suffix(6) == e.suffix(6) {
-            return "from \(s.prefix(16)) to \(e.dropFirst(11))"
-        }
-        return "from \(s) to \(e)"
     }
 }

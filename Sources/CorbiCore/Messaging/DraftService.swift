@@ -17,7 +17,7 @@ public struct DraftRequest: Sendable, Equatable {
     public var channel: String?
     /// `name=value` arguments; for positional templates bare values fill `{{1}}`, `{{2}}`...
     public var arguments: [String]
-    /// When to send (see `ScheduleTime`); nil is now.
+    /// When to send, in the time grammar of `TimeInput`; nil is now.
     public var at: String?
     /// A booking id whose date, time and location fill `booking_*` variables.
     public var booking: String?
@@ -163,9 +163,10 @@ extension AppDatabase {
         }
 
         // When.
-        let requested = try request.at.map { try ScheduleTime.parse($0, now: now, zone: zone) } ?? now
+        let requested = try request.at.map { try TimeInput.instant($0, in: zone, now: now).date } ?? now
         if requested < now.addingTimeInterval(-60) {
-            throw CorbiError.invalid("--at \(request.at!) is in the past (\(DateFormatting.dateTime(requested, in: zone))).")
+            throw CorbiError.invalid(
+                "The time to send, \(request.at!), is in the past (\(DateFormatting.dateTime(requested, in: zone))).", hints: [.at])
         }
         let rate = try channelRate(db, organizationId: actor.organizationId, channel: channel)
         let scheduled = try freeSlot(db, organizationId: actor.organizationId, channel: channel, from: requested, rate: rate)
@@ -274,7 +275,7 @@ extension AppDatabase {
         guard let start: Date = row["start"] else { throw CorbiError.internal("Booking #\(id) has no start time.") }
         let zone = actor.organization.timeZone
         var context = [
-            "booking_date": MessagingText.day(start, in: zone), "booking_time": MessagingText.clock(start, in: zone),
+            "booking_date": DateFormatting.day(start, in: zone), "booking_time": DateFormatting.clock(start, in: zone),
         ]
         if let location: String = row["location"] { context["booking_location"] = location }
         if let title: String = row["title"] { context["booking_title"] = title }

@@ -60,7 +60,11 @@ import Testing
         let w = try Self.workspace()
         try w.approvedTemplate("visit", body: "{{first_name}}: {{booking_date}} {{booking_time}} {{room}}")
         let error = templateTestError { _ = try w.db.draft(w.staff, DraftRequest(contact: "anna", template: "visit")) }
-        #expect(error == .invalid("Missing variables for visit (whatsapp, en): booking_date, booking_time, room (give them as name=value or --booking ID)."))
+        #expect(
+            error
+                == .invalid(
+                    "Missing variables for visit (whatsapp, en): booking_date, booking_time, room; give them as name=value or name a booking.",
+                    hints: [.booking]))
         #expect(try w.lastEvent("draft.create")?.outcome == "refused")
         #expect(try w.count("SELECT count(*) FROM outboundMessage") == 0)
     }

@@ -1,6 +1,7 @@
-import CorbiCore
 import Foundation
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct BookingServiceTests {
     func book(
@@ -25,10 +26,11 @@ import Testing
         #expect(b.status == .pending)
         #expect(b.sequence == 0)
         #expect(b.externalCalendarId.hasSuffix("@clinic.example"))
-        let json = BookingJSON(try f.db.booking(f.staff, id: String(b.id!)), zone: f.staff.organization.timeZone)
-        #expect(json.start == "2026-12-01T14:00:00+01:00")
-        #expect(json.end == "2026-12-01T15:30:00+01:00")
-        #expect(json.contactName == "Anna Schmidt")
+        let detail = try f.db.booking(f.staff, id: String(b.id!))
+        let zone = f.staff.organization.timeZone
+        #expect(DateFormatting.iso8601(detail.booking.start, in: zone) == "2026-12-01T14:00:00+01:00")
+        #expect(DateFormatting.iso8601(detail.booking.end, in: zone) == "2026-12-01T15:30:00+01:00")
+        #expect(detail.contactName == "Anna Schmidt")
         #expect(try book(f, "ben", "2026-12-01 14:00", confirm: true).status == .confirmed)
     }
 

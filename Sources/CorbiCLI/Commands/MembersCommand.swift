@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 
 /// `corbi members`: who belongs to the organization, with which role.
 public struct MembersCommand: ParsableCommand {
@@ -9,18 +10,6 @@ public struct MembersCommand: ParsableCommand {
 
     public init() {}
 
-    struct MemberJSON: Encodable {
-        var userId: Int64
-        var email: String
-        var name: String?
-        var role: String
-        init(_ m: Member) {
-            userId = m.userId
-            email = m.email
-            name = m.name
-            role = m.role.rawValue
-        }
-    }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's members.")
@@ -30,8 +19,7 @@ public struct MembersCommand: ParsableCommand {
             let members = try session.database().members(try session.actor())
             var table = TextTable(["EMAIL", "NAME", "ROLE"])
             for m in members { table.add([m.email, m.name ?? "", m.role.rawValue]) }
-            struct JSON: Encodable { var members: [MemberJSON] }
-            return CommandOutput(text: table.render(), json: JSON(members: members.map(MemberJSON.init)))
+            return CommandOutput(text: table.render(), json: MemberListJSON(members: members.map(MemberJSON.init)))
         }
     }
 

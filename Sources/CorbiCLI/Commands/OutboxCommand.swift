@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi outbox`: the messages drafts scheduled, and the sending rate per channel.
@@ -10,7 +11,6 @@ public struct OutboxCommand: ParsableCommand {
 
     public init() {}
 
-    struct JSON: Encodable { var messages: [DraftJSON] }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
@@ -39,7 +39,7 @@ public struct OutboxCommand: ParsableCommand {
             if cut { text += "\n... more messages: use --limit N or --all" }
             return CommandOutput(
                 text: text,
-                json: JSON(messages: entries.map { DraftJSON($0.message, zone: zone) }))
+                json: OutboxJSON(messages: entries.map { OutboundMessageJSON($0.message, zone: zone) }))
         }
     }
 
@@ -52,7 +52,7 @@ public struct OutboxCommand: ParsableCommand {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
             let e = try session.database().outboxMessage(actor, id: try OutboxCommand.messageId(id))
-            return CommandOutput(text: OutboxCommand.describe(e, zone: zone), json: DraftJSON(e.message, zone: zone))
+            return CommandOutput(text: OutboxCommand.describe(e, zone: zone), json: OutboundMessageJSON(e.message, zone: zone))
         }
     }
 
@@ -65,7 +65,7 @@ public struct OutboxCommand: ParsableCommand {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
             let e = try session.database().cancelMessage(actor, id: try OutboxCommand.messageId(id))
-            return CommandOutput(text: "Cancelled message #\(e.message.id!) to \(e.contactName).", json: DraftJSON(e.message, zone: zone))
+            return CommandOutput(text: "Cancelled message #\(e.message.id!) to \(e.contactName).", json: OutboundMessageJSON(e.message, zone: zone))
         }
     }
 
@@ -80,12 +80,6 @@ public struct OutboxCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let db = try session.database()
-            struct RateJSON: Encodable {
-                var channel: String
-                var perMinute: Int
-                var isDefault: Bool
-            }
-            struct RatesJSON: Encodable { var rates: [RateJSON] }
             if let channel {
                 guard let perMinute else { throw CorbiError.usage("Missing expected argument '<per-minute>'.") }
                 guard let n = Int(perMinute.trimmingCharacters(in: .whitespaces)) else {
@@ -101,7 +95,7 @@ public struct OutboxCommand: ParsableCommand {
             for r in rates { table.add([r.channel.rawValue, "\(r.perMinute)\(r.isDefault ? " (default)" : "")"]) }
             return CommandOutput(
                 text: table.render(),
-                json: RatesJSON(rates: rates.map { RateJSON(channel: $0.channel.rawValue, perMinute: $0.perMinute, isDefault: $0.isDefault) }))
+                json: RateListJSON(rates: rates.map { RateJSON(channel: $0.channel.rawValue, perMinute: $0.perMinute, isDefault: $0.isDefault) }))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi suppressions`: identifiers that must never be messaged.
@@ -22,10 +23,9 @@ public struct SuppressionsCommand: ParsableCommand {
             let list = try session.database().suppressions(actor, channel: channel)
             var table = TextTable(["CHANNEL", "IDENTIFIER", "SINCE", "REASON"])
             for s in list { table.add([s.channel.rawValue, s.identifier, DateFormatting.dateTime(s.createdAt, in: zone), s.reason ?? ""]) }
-            struct JSON: Encodable { var suppressions: [SuppressionJSON] }
             return CommandOutput(
                 text: list.isEmpty ? "No suppressions." : table.render(),
-                json: JSON(suppressions: list.map { SuppressionJSON($0, zone: zone) }))
+                json: SuppressionListJSON(suppressions: list.map { SuppressionJSON($0, zone: zone) }))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi templates`: the texts the business has written (and approved) for messages.
@@ -87,10 +88,9 @@ public struct TemplatesCommand: ParsableCommand {
                 let t = i.template
                 table.add([String(t.id!), t.name, t.channel.rawValue, t.language, t.approved ? "yes" : "no", t.variables.joined(separator: ", ")])
             }
-            struct JSON: Encodable { var templates: [TemplateJSON] }
             return CommandOutput(
                 text: infos.isEmpty ? "No templates." : table.render(),
-                json: JSON(templates: infos.map { TemplatesCommand.json($0, actor) }))
+                json: TemplateListJSON(templates: infos.map { TemplatesCommand.json($0, actor) }))
         }
     }
 

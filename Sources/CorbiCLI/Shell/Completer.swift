@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// Tab completion for the shell, independent of readline: commands, subcommands and
@@ -90,7 +91,7 @@ public final class Completer: @unchecked Sendable {
         }
         guard head.hasPrefix("/") else { return .nothing }
         let typed = Self.lenientSplit(String(head.dropFirst()))
-        var words = ArgumentOrder.leadingGlobals(typed).1
+        var words = GlobalArguments.splitLeading(typed).rest
         guard !words.isEmpty else { return .candidates(ShellInterpreter.commandNames) }
         let name = words.removeFirst()
         switch name {

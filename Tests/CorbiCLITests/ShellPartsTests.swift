@@ -78,12 +78,17 @@ import Testing
         #expect(strings(ReadlineLineReader.matches([], typed: "x", insideQuotes: false)).isEmpty)
     }
 
-    @Test func optionsAreReadFromTheHelpText() {
-        let options = Completer().options(of: ContactsCommand.Add.self)
-        #expect(options.contains(Completer.OptionInfo(name: "--name", takesValue: true)))
-        #expect(options.contains(Completer.OptionInfo(name: "--json", takesValue: false)))
-        #expect(options.contains(Completer.OptionInfo(name: "--help", takesValue: false)))
+    @Test func optionsAndTheirValuesComeFromTheDeclarations() {
+        let options = CommandTree.options(of: ContactsCommand.Add.self)
+        #expect(options.contains(CommandTree.Option(name: "--name", takesValue: true, values: [], isPath: false)))
+        #expect(options.contains(CommandTree.Option(name: "--json", takesValue: false, values: [], isPath: false)))
+        #expect(options.contains(CommandTree.Option(name: "--help", takesValue: false, values: [], isPath: false)))
         #expect(!options.contains(where: { $0.name == "--nmae" }))
+        // A status option lists the enum's cases, declared once in the core.
+        let status = CommandTree.options(of: OutboxCommand.List.self).first { $0.name == "--status" }
+        #expect(status?.values == MessageStatus.allCases.map(\.rawValue))
+        let channel = CommandTree.options(of: DraftCommand.self).first { $0.name == "--channel" }
+        #expect(channel?.values == Channel.allCases.map(\.rawValue))
     }
 
     @Test func suggestionsUseEditDistance() {

@@ -17,13 +17,13 @@ public struct BookingsCommand: ParsableCommand {
         @Option(help: "From this time or day on (a day means its start).") var from: String?
         @Option(help: "Up to this time or day (a day is included whole).") var to: String?
         @Option(help: "Only this contact (id, email, phone or part of the name).") var contact: String?
-        @Option(help: "pending, confirmed, cancelled, live or all.") var status: String?
+        @Option(help: "A status, live (pending and confirmed) or all.") var status: Choice<BookingStatusFilter>?
         @Flag(help: "Only today (in the organization's time zone).") var today = false
         @Flag(help: "Today and the six days after it.") var week = false
         @Flag(help: "Only bookings that have not ended yet.") var upcoming = false
 
         var filter: BookingFilter {
-            BookingFilter(from: from, to: to, today: today, week: week, upcoming: upcoming, contact: contact, status: status)
+            BookingFilter(from: from, to: to, today: today, week: week, upcoming: upcoming, contact: contact, status: status?.text)
         }
     }
 

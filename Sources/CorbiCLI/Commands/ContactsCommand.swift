@@ -20,12 +20,12 @@ public struct ContactsCommand: ParsableCommand {
         @Option(help: "Telegram chat id (a whole number).") var telegram: String?
         @Option(help: "Instagram scoped id.") var instagram: String?
         @Option(help: "Tag; repeat for several (on update, replaces all tags).") var tag: [String] = []
-        @Option(help: "active, blocked, unsubscribed or bounced.") var status: String?
+        @Option(help: "The contact's status.") var status: Choice<ContactStatus>?
         @Option(help: "Free-form notes.") var notes: String?
 
         var input: ContactInput {
             ContactInput(
-                fullName: name, email: email, phone: phone, telegram: telegram, instagram: instagram, status: status,
+                fullName: name, email: email, phone: phone, telegram: telegram, instagram: instagram, status: status?.text,
                 tags: tag.isEmpty ? nil : tag, notes: notes)
         }
     }
@@ -168,12 +168,12 @@ public struct ContactsCommand: ParsableCommand {
 
     struct Export: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "export", abstract: "Export every contact as CSV or JSON (re-importable).")
-        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(help: "The file format.") var format: Choice<ExportFormat> = Choice(argument: "csv")!
         @Option(name: [.customShort("o"), .long], help: "Write to this file instead of stdout.") var output: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let format = format.lowercased()
+            let format = format.text.lowercased()
             guard format == "csv" || format == "json" else {
                 throw CorbiError.invalid("Unknown format '\(self.format)': use csv or json.")
             }

@@ -20,7 +20,7 @@ public struct DraftCommand: CorbiCommand {
 
     @Argument(help: "Contact id, email, phone or part of the name.") var contact: String
     @Argument(help: "TEMPLATE, then name=value arguments.") var words: [String] = []
-    @Option(help: "The channel (narrows the template; required with --text).") var channel: String?
+    @Option(help: "The channel (narrows the template; required with --text).") var channel: Choice<Channel>?
     @Option(help: "The template's language, when it has several.") var language: String?
     @Option(help: "Free text instead of a template.") var text: String?
     @Option(help: "Subject of a free-text email.") var subject: String?
@@ -50,7 +50,7 @@ public struct DraftCommand: CorbiCommand {
                 arguments = Array(words.dropFirst())
             }
             return DraftRequest(
-                contact: contact, template: template, language: language, text: text, subject: subject, channel: channel,
+                contact: contact, template: template, language: language, text: text, subject: subject, channel: channel?.text,
                 arguments: arguments, at: at, booking: booking)
         }
     }

@@ -45,7 +45,7 @@ public struct InboundCommand: ParsableCommand {
                 unknown sender is kept without a contact. Identifiers the contact lacks are filled \
                 in from the channel and from the payload's "email" and "phone" fields.
                 """)
-        @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
+        @Argument(help: "The channel.") var channel: Choice<Channel>
         @Argument(help: "The sender's phone number, Telegram chat id, Instagram id or email.") var identifier: String
         @Argument(help: "The message text.") var text: [String] = []
         @Option(help: "The provider's payload, a JSON object (the text, if given, is added as \"text\").") var payload: String?
@@ -63,7 +63,7 @@ public struct InboundCommand: ParsableCommand {
             if !text.isEmpty { fields["text"] = .string(text.joined(separator: " ")) }
             let actor = try session.actor()
             let recorded = try session.database().recordInbound(
-                actor, channel: channel, identifier: identifier, payload: .object(fields), contactRef: contact)
+                actor, channel: channel.text, identifier: identifier, payload: .object(fields), contactRef: contact)
             let m = recorded.message
             var summary = "Recorded inbound #\(m.id!) on \(m.channel.rawValue) from "
                 + (recorded.contact.map(\.label) ?? "an unknown sender") + "."

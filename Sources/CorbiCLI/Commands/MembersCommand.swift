@@ -26,12 +26,12 @@ public struct MembersCommand: ParsableCommand {
     struct Add: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member, or change a member's role.")
         @Argument(help: "The member's email.") var email: String
-        @Option(help: "admin, staff or viewer.") var role: String
+        @Option(help: "The member's role.") var role: Choice<Role>
         @Option(help: "The member's name.") var name: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let role = try Role.parse(role)
+            let role = try Role.parse(role.text)
             let member = try session.database().addMember(try session.actor(), email: email, role: role, name: name)
             return CommandOutput(text: "\(member.email) is now \(member.role.rawValue).", json: MemberJSON(member))
         }

@@ -14,7 +14,7 @@ public struct OutboxCommand: ParsableCommand {
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
-        @Option(help: "Only this status: pending, retrying, sent, failed, delivered, read or cancelled.") var status: String?
+        @Option(help: "Only this status.") var status: Choice<MessageStatus>?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every message.") var all = false
@@ -25,7 +25,7 @@ public struct OutboxCommand: ParsableCommand {
             let zone = actor.organization.timeZone
             let shown = all ? nil : (limit ?? (globals.json ? nil : 50))
             // One more than shown tells whether the text output was cut.
-            var entries = try session.database().outbox(actor, status: status, contact: contact, limit: shown.map { $0 + 1 })
+            var entries = try session.database().outbox(actor, status: status?.text, contact: contact, limit: shown.map { $0 + 1 })
             let cut = shown.map { entries.count > $0 } ?? false
             if let shown, cut { entries.removeLast(entries.count - shown) }
             var table = TextTable(["ID", "SCHEDULED", "CHANNEL", "CONTACT", "STATUS", "TEXT"])
@@ -73,7 +73,7 @@ public struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rate", 
             abstract: "Show the sending rate per channel, or set one (admins).",
             discussion: "A draft that would exceed its channel's rate in its minute is scheduled for the next minute with room. The default is 60 a minute.")
-        @Argument(help: "The channel to set.") var channel: String?
+        @Argument(help: "The channel to set.") var channel: Choice<Channel>?
         @Argument(help: "Messages per minute.") var perMinute: String?
         @OptionGroup var globals: GlobalOptions
 
@@ -85,7 +85,7 @@ public struct OutboxCommand: ParsableCommand {
                 guard let n = Int(perMinute.trimmingCharacters(in: .whitespaces)) else {
                     throw CorbiError.invalid("'\(perMinute)' is not a number of messages a minute.")
                 }
-                let rate = try db.setChannelRate(actor, channel: channel, perMinute: n)
+                let rate = try db.setChannelRate(actor, channel: channel.text, perMinute: n)
                 return CommandOutput(
                     text: "\(rate.channel.rawValue): at most \(rate.perMinute) messages a minute.",
                     json: RateJSON(channel: rate.channel.rawValue, perMinute: rate.perMinute, isDefault: false))

@@ -1,8 +1,8 @@
-import CorbiCore
 import Foundation
 import Testing
 
 @testable import CorbiCLI
+@testable import CorbiCore
 
 /// The contract's JSON shapes: every key present (nulls written), camelCase, times with
 /// the organization's offset.
@@ -60,5 +60,29 @@ import Testing
         let fields = try keys(OutboundMessageJSON(message, zone: actor.organization.timeZone))
         #expect(Set(fields.keys) == ["id", "contactId", "templateId", "channel", "body", "status", "scheduledFor", "traceId"])
         #expect(fields["id"] is NSNull && fields["templateId"] is NSNull)
+    }
+}
+
+@Suite struct DraftTextTests {
+    @Test func theThrottleNoteNamesEveryFullMinute() throws {
+        let workspace = try ShellTestWorkspace()
+        let actor = try workspace.actor()
+        let zone = actor.organization.timeZone
+        func note(requested: TimeInterval, scheduled: TimeInterval) -> String {
+            var message = OutboundMessage(
+                organizationId: actor.organizationId, contactId: 1, templateId: nil, channel: .email, subject: "s", body: "b",
+                variables: [:], scheduledFor: Date(timeIntervalSince1970: scheduled), traceId: "t", createdBy: nil,
+                createdAt: Date(timeIntervalSince1970: requested))
+            message.id = 1
+            let contact = Contact(organizationId: actor.organizationId, fullName: "Kim", createdAt: message.createdAt, updatedAt: message.createdAt)
+            let draft = Draft(
+                message: message, contact: contact, template: nil, requestedFor: Date(timeIntervalSince1970: requested),
+                ratePerMinute: 2, throttled: true)
+            return DraftCommand.schedule(draft, zone: zone)
+        }
+        // 2026-09-01 18:53:20 Berlin asked for; 18:55 given: 18:53 and 18:54 were full.
+        let minute: TimeInterval = 1_788_281_580
+        #expect(note(requested: minute + 20, scheduled: minute + 120).contains("18:53 to 18:54 were full, so 2026-09-01 18:55"))
+        #expect(note(requested: minute + 20, scheduled: minute + 60).contains("18:53 was full, so 2026-09-01 18:54"))
     }
 }

@@ -34,6 +34,21 @@ import Testing
         #expect(try book(f, "ben", "2026-12-01 14:00", confirm: true).status == .confirmed)
     }
 
+    @Test func upcomingMeansWhatWillStillHappen() throws {
+        let f = try BookingFixture()
+        defer { f.remove() }
+        let past = try book(f, "anna", "2026-11-20 10:00", allowPast: true)
+        let kept = try book(f, "anna", "2026-12-01 10:00")
+        let cancelled = try book(f, "ben", "2026-12-02 10:00")
+        _ = try f.db.cancelBooking(f.staff, id: String(cancelled.id!), calendar: nil)
+        let upcoming = try f.db.bookings(f.staff, BookingFilter(upcoming: true)).map(\.booking.id)
+        #expect(upcoming == [kept.id])
+        // Asking for cancelled ones by status still finds them.
+        let asked = try f.db.bookings(f.staff, BookingFilter(upcoming: true, status: "cancelled")).map(\.booking.id)
+        #expect(asked == [cancelled.id])
+        #expect(try f.db.bookings(f.staff, BookingFilter()).map(\.booking.id) == [past.id, kept.id, cancelled.id])
+    }
+
     @Test func overlapsOfAContactAreRefusedButBackToBackIsFine() throws {
         let f = try BookingFixture()
         defer { f.remove() }

@@ -95,7 +95,15 @@ public struct DraftCommand: CorbiCommand {
     static func schedule(_ draft: Draft, zone: TimeZone) -> String {
         let when = DateFormatting.dateTime(draft.message.scheduledFor, in: zone)
         guard draft.throttled else { return "scheduled for \(when)" }
+        // Every minute from the one asked for up to the one before the slot was full.
+        func minute(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60) }
+        let firstFull = minute(draft.requestedFor)
+        let lastFull = minute(draft.message.scheduledFor).addingTimeInterval(-60)
+        let full =
+            lastFull > firstFull
+            ? "\(DateFormatting.clock(firstFull, in: zone)) to \(DateFormatting.clock(lastFull, in: zone)) were full"
+            : "\(DateFormatting.clock(firstFull, in: zone)) was full"
         return "scheduled for \(DateFormatting.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
-            + "\(DateFormatting.clock(draft.requestedFor, in: zone)) was full, so \(when)"
+            + "\(full), so \(when)"
     }
 }

@@ -86,3 +86,31 @@ import Testing
         #expect(note(requested: minute + 20, scheduled: minute + 60).contains("18:53 was full, so 2026-09-01 18:54"))
     }
 }
+
+@Suite struct TerminalTextTests {
+    @Test func controlCharactersAreShownVisibly() {
+        #expect(TerminalText.safe("plain\ttext\nline") == "plain\ttext\nline")
+        #expect(TerminalText.safe("\u{1B}]0;owned\u{07}title") == "\u{241B}]0;owned\u{2407}title")
+        #expect(TerminalText.safe("clear\u{1B}[2J") == "clear\u{241B}[2J")
+        #expect(TerminalText.safe("ics\r\nline\r\n") == "ics\r\nline\r\n")
+        #expect(TerminalText.safe("over\rwrite") == "over\u{240D}write")
+        #expect(TerminalText.safe("a\u{9B}31mb\u{202E}c\u{7F}") == "a\u{FFFD}31mb\u{FFFD}c\u{2421}")
+        #expect(TerminalText.safe("nul\u{0}") == "nul\u{2400}")
+    }
+
+    @Test func jsonKeepsItsValueButNotRawC1Controls() throws {
+        let json = JSONOutput.encode(["text": "a\u{9B}b\u{202E}c\u{1B}"])
+        let escaped = TerminalText.escapingJSON(json)
+        #expect(!escaped.unicodeScalars.contains { TerminalText.needsReplacing($0) })
+        let back = try JSONSerialization.jsonObject(with: Data(escaped.utf8)) as? [String: String]
+        #expect(back?["text"] == "a\u{9B}b\u{202E}c\u{1B}")
+    }
+
+    @Test func theResultPrinterNeverWritesRawControls() {
+        let streams = CapturedStreams()
+        let printer = ResultPrinter(streams: streams)
+        printer.print(CommandResult(stdout: "Anna\u{1B}[8m hidden", stderr: ["skipped \u{1B}]2;x\u{07}"], exitCode: 65, json: false))
+        #expect(!streams.out.contains("\u{1B}") && !streams.err.contains("\u{1B}") && !streams.err.contains("\u{07}"))
+        #expect(streams.out == "Anna\u{241B}[8m hidden\n")
+    }
+}

@@ -30,8 +30,11 @@ extension AppDatabase {
     /// - held by a claim that expired with its attempt open is settled as `failed`
     ///   (`interrupted`): its dispatcher died between the claim and the outcome, so the
     ///   provider may have it, and it is never sent again on its own (at most once);
+    /// - on a channel without a usable provider account stays pending, with a note in
+    ///   its error (``DispatchBatch/waiting`` counts them), until an admin sets one: a
+    ///   missing account is the organization's set-up, not the message's fault, and
+    ///   failing them would leave staff to retry each one;
     /// - failing a send-time check (``SendRule``) becomes `failed`, audited, never sent;
-    /// - on a channel without a usable provider account stays pending, with a note;
     /// - over its channel's rate (attempts started in the last 60 seconds) stays due;
     /// - else is claimed until `now + lifetime` with a new open attempt, and returned as a
     ///   job (at most `limit`).
@@ -284,6 +287,19 @@ private struct Claim {
             batch.throttled += 1
             return
         }
+        // A provider account to send with; without one the message waits, unchecked (the
+        // checks run when it can be sent), so a large backlog costs little per claim.
+        let credentials: ProviderCredentials
+        switch try account(key) {
+        case .success(let found):
+            credentials = found
+        case .failure(let why):
+            let note = Self.waitingPrefix + why.message
+            waiting[key, default: (0, why.message)].count += 1
+            try db.execute(
+                sql: "UPDATE outboundMessage SET error = ? WHERE id = ? AND error IS NOT ?", arguments: [note, id, note])
+            return
+        }
         guard let contact = try Contact.fetchOne(db, key: message.contactId) else { return }
         var template: MessageTemplate?
         if let templateId = message.templateId { template = try self.template(templateId) }
@@ -323,19 +339,6 @@ private struct Claim {
                     message, .windowClosed,
                     "Free text on \(message.channel.rawValue) goes only within 24 hours of the contact's last message, and that window is closed.")
             }
-        }
-
-        // A provider account to send with.
-        let credentials: ProviderCredentials
-        switch try account(key) {
-        case .success(let found):
-            credentials = found
-        case .failure(let why):
-            let note = Self.waitingPrefix + why.message
-            waiting[key, default: (0, why.message)].count += 1
-            try db.execute(
-                sql: "UPDATE outboundMessage SET error = ? WHERE id = ? AND error IS NOT ?", arguments: [note, id, note])
-            return
         }
 
         // The channel's rate per minute.

@@ -190,6 +190,9 @@ extension AppDatabase {
         var text = sender.trimmed
         if channel == .whatsapp, !text.isEmpty, text.allSatisfy({ ("0"..."9").contains($0) }) { text = "+" + text }
         do {
+            // Instagram's scoped ids are taken as given elsewhere; from a payload they must
+            // at least be printable.
+            if channel == .instagram { text = try ExternalText.providerID(text, what: "sender id") }
             return try channel.normalizeIdentifier(text, callingCode: nil)
         } catch {
             throw CorbiError.invalid(

@@ -51,6 +51,12 @@ import Testing
         let unknown = messagingError { _ = try w.db.setProviderAccount(w.admin, channel: "whatsapp", values: keys) }
         #expect(unknown == .invalid("Unknown whatsapp key api_key: a whatsapp account takes phone_number_id, access_token, app_secret, verify_token."))
 
+        // A secret typed without its key is never echoed.
+        let pasted = messagingError { _ = try w.db.setProviderAccount(w.admin, channel: "telegram", values: ["123456:ABC-secret-bot": ""]) }
+        #expect(pasted?.exitCode == 65)
+        #expect(pasted?.description.contains("ABC-secret") == false)
+        #expect(try w.events("channels.set").last?.details.contains("ABC-secret") == false)
+
         keys = MessagingTestWorkspace.whatsappKeys
         keys["app_secret"] = nil
         keys["verify_token"] = nil

@@ -183,7 +183,13 @@ extension AppDatabase {
         var problems: [String] = []
         let unknown = values.keys.filter { !keys.required.contains($0.trimmed.lowercased()) }.sorted()
         if !unknown.isEmpty {
-            let shown = unknown.map { ExternalText.display($0, limit: 40) }
+            // A "key" that is no key name may be a secret typed without its key: never echo it.
+            let shown = unknown.map { key -> String in
+                let name = key.trimmed.lowercased()
+                let looksLikeName = (1...32).contains(name.count) && name.first!.isLetter
+                    && name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+                return looksLikeName ? name : "(one not shown: it is no key name)"
+            }
             throw CorbiError.invalid(
                 "Unknown \(channel.rawValue) key\(unknown.count == 1 ? "" : "s") \(shown.joined(separator: ", ")): a \(channel.rawValue) account takes \(keys.required.joined(separator: ", ")).")
         }

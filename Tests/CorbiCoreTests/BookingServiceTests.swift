@@ -125,7 +125,7 @@ import Testing
         defer { f.remove() }
         let b = try book(f, "Ben", "Meyer tomorrow 9:30")
         #expect(b.contactId == f.ben.id)
-        #expect(BookingClock.iso8601(b.start, in: f.staff.organization.timeZone) == "2026-11-25T09:30:00+01:00")
+        #expect(DateFormatting.iso8601(b.start, in: f.staff.organization.timeZone) == "2026-11-25T09:30:00+01:00")
         // Words that are neither name nor time are still refused as a time.
         #expect(bookingErrorMessage { _ = try book(f, "Ben", "whenever") }.contains("'whenever' is not a time"))
         // A time that cannot be booked is reported as such, not taken for a name.

@@ -60,7 +60,11 @@ import Testing
         let w = try Self.workspace()
         try w.approvedTemplate("visit", body: "{{first_name}}: {{booking_date}} {{booking_time}} {{room}}")
         let error = templateTestError { _ = try w.db.draft(w.staff, DraftRequest(contact: "anna", template: "visit")) }
-        #expect(error == .invalid("Missing variables for visit (whatsapp, en): booking_date, booking_time, room (give them as name=value or --booking ID)."))
+        #expect(
+            error
+                == .invalid(
+                    "Missing variables for visit (whatsapp, en): booking_date, booking_time, room; give them as name=value or name a booking.",
+                    hints: [.booking]))
         #expect(try w.lastEvent("draft.create")?.outcome == "refused")
         #expect(try w.count("SELECT count(*) FROM outboundMessage") == 0)
     }
@@ -213,6 +217,15 @@ import Testing
         #expect(templateTestError { _ = try at("2026-05-01 09:00") }?.description.contains("in the past") == true)
         #expect(templateTestError { _ = try at("2026-02-30 09:00") }?.exitCode == 65)
         #expect(templateTestError { _ = try at("soon") }?.exitCode == 65)
+        // The same grammar as bookings: relative words, weekdays and 12-hour clocks.
+        #expect(try at("in 2h") == "2026-06-01T12:00:00+02:00")
+        #expect(try at("tue 3pm") == "2026-06-02T15:00:00+02:00")
+        // A wall time that does not exist is refused with the nearest valid times, never moved.
+        let gap = templateTestError { _ = try at("2027-03-28 02:30") }
+        #expect(gap?.exitCode == 65)
+        #expect(gap?.description.contains("does not exist") == true)
+        #expect(gap?.description.contains("2027-03-28 01:59 +01:00") == true)
+        #expect(templateTestError { _ = try at("+99999999999m") }?.exitCode == 65)
     }
 
     @Test func bookingVariablesComeFromTheBookingInTheOrganizationsZone() throws {

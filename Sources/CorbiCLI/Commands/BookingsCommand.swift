@@ -30,8 +30,8 @@ public struct BookingsCommand: ParsableCommand {
 
     /// `Mon 2026-03-30 09:00-09:30 +02:00`.
     static func when(_ b: Booking, zone: TimeZone) -> String {
-        let s = BookingClock.dateTime(b.start, in: zone)
-        let e = BookingClock.dateTime(b.end, in: zone)
+        let s = DateFormatting.dateTime(b.start, in: zone)
+        let e = DateFormatting.dateTime(b.end, in: zone)
         let weekday = weekdayName(b.start, zone: zone)
         if s.prefix(10) == e.prefix(10) && s.suffix(6) == e.suffix(6) {
             return "\(weekday) \(s.prefix(16))-\(e.dropFirst(11))"
@@ -45,7 +45,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     static func weekdayName(_ date: Date, zone: TimeZone) -> String {
-        BookingClock.weekdayName(date, in: zone)
+        DateFormatting.weekdayName(date, in: zone)
     }
 
     static func describe(_ d: BookingDetail, zone: TimeZone) -> String {

@@ -55,7 +55,7 @@ public enum CommandRunner {
             return CommandResult(stdout: stdout, stderr: output.notes, exitCode: output.exitCode, json: json)
         } catch {
             let corbiError = map(error)
-            return failure(corbiError.description, code: corbiError.exitCode, json: json)
+            return failure(corbiError.cliMessage, code: corbiError.exitCode, json: json)
         }
     }
 

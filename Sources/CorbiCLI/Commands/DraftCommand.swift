@@ -94,7 +94,7 @@ public struct DraftCommand: CorbiCommand {
     static func schedule(_ draft: Draft, zone: TimeZone) -> String {
         let when = DateFormatting.dateTime(draft.message.scheduledFor, in: zone)
         guard draft.throttled else { return "scheduled for \(when)" }
-        return "scheduled for \(MessagingText.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
-            + "\(MessagingText.clock(draft.requestedFor, in: zone)) was full, so \(when)"
+        return "scheduled for \(DateFormatting.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
+            + "\(DateFormatting.clock(draft.requestedFor, in: zone)) was full, so \(when)"
     }
 }

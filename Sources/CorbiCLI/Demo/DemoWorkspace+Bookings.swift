@@ -22,7 +22,7 @@ extension DemoWorkspace {
             (5, "10:00", 2, "Follow-up", "Room 1", "30m", nil),
         ]
         for (day, time, index, title, location, duration, then) in plan {
-            let date = BookingClock.iso8601(TimeInput.startOfDay(containing: now, in: zone, addingDays: day), in: zone).prefix(10)
+            let date = DateFormatting.iso8601(TimeInput.startOfDay(containing: now, in: zone, addingDays: day), in: zone).prefix(10)
             let contact = contacts[index % contacts.count]
             let input = BookingInput(
                 contact: String(contact.id!), start: "\(date) \(time)", duration: duration, title: title,

@@ -12,7 +12,7 @@ public enum Shell {
                 settings = try DemoWorkspace.prepare(globals: globals, environment: env)
             } catch {
                 let mapped = CommandRunner.map(error)
-                Output.writeError("Cannot open the demo workspace: \(mapped.description)")
+                Output.writeError("Cannot open the demo workspace: \(mapped.cliMessage)")
                 return mapped.exitCode
             }
         }
@@ -56,7 +56,7 @@ public enum Shell {
                 _ = try session.actor()
                 return nil
             } catch {
-                return CommandRunner.map(error).description
+                return CommandRunner.map(error).cliMessage
             }
         }
         var greeting = "Corbi: ask a question, or type /help. Ctrl-D leaves."

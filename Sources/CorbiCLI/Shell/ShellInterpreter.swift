@@ -136,7 +136,7 @@ public final class ShellInterpreter: @unchecked Sendable {
                 json: json)
         } catch {
             let mapped = CommandRunner.map(error)
-            return failure(mapped.description, code: mapped.exitCode, json: json)
+            return failure(mapped.cliMessage, code: mapped.exitCode, json: json)
         }
     }
 

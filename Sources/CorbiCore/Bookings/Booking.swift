@@ -117,8 +117,8 @@ public struct BookingJSON: Codable, Equatable, Sendable {
         contactId = b.contactId
         contactName = detail.contactName
         title = b.title
-        start = BookingClock.iso8601(b.start, in: zone)
-        end = BookingClock.iso8601(b.end, in: zone)
+        start = DateFormatting.iso8601(b.start, in: zone)
+        end = DateFormatting.iso8601(b.end, in: zone)
         status = b.status.rawValue
         location = b.location
         notes = b.notes
@@ -144,67 +144,5 @@ public struct BookingJSON: Codable, Equatable, Sendable {
         try c.encode(sequence, forKey: .sequence)
         try c.encode(allowOverlap, forKey: .allowOverlap)
         try c.encode(calendarSynced, forKey: .calendarSynced)
-    }
-}
-
-/// Date text for bookings, the same as `DateFormatting` gives but computed with integer
-/// arithmetic: lists and exports format thousands of times, and a formatter or calendar
-/// per call dominated their run time.
-public enum BookingClock {
-    /// Civil date and time fields of a count of seconds since 1970 (proleptic Gregorian).
-    public struct Fields: Equatable, Sendable {
-        public var year, month, day, hour, minute, second: Int
-        /// 0 = Sunday ... 6 = Saturday.
-        public var weekday: Int
-    }
-
-    /// The fields of `date` shifted by `offset` seconds.
-    public static func fields(_ date: Date, offset: Int) -> Fields {
-        let total = Int(date.timeIntervalSince1970.rounded(.down)) + offset
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let secs = total - days * 86_400
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday (4)
-        return Fields(year: year, month: month, day: day, hour: secs / 3600, minute: secs % 3600 / 60, second: secs % 60, weekday: weekday)
-    }
-
-    /// `2026-03-29T09:30:00+02:00` (`Z` for a zero offset), as `BookingClock.iso8601`.
-    public static func iso8601(_ date: Date, in zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: date)
-        let f = fields(date, offset: offset)
-        let text = "\(pad(f.year, 4))-\(pad(f.month))-\(pad(f.day))T\(pad(f.hour)):\(pad(f.minute)):\(pad(f.second))"
-        return text + (offset == 0 ? "Z" : offsetText(offset))
-    }
-
-    /// `2026-03-29 09:30 +02:00`, as `BookingClock.dateTime`.
-    public static func dateTime(_ date: Date, in zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: date)
-        let f = fields(date, offset: offset)
-        return "\(pad(f.year, 4))-\(pad(f.month))-\(pad(f.day)) \(pad(f.hour)):\(pad(f.minute)) " + offsetText(offset)
-    }
-
-    /// `Mon`.
-    public static func weekdayName(_ date: Date, in zone: TimeZone) -> String {
-        ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][fields(date, offset: zone.secondsFromGMT(for: date)).weekday]
-    }
-
-    /// `+02:00`.
-    public static func offsetText(_ seconds: Int) -> String {
-        let minutes = abs(seconds) / 60
-        return (seconds < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)
-    }
-
-    static func pad(_ n: Int, _ width: Int = 2) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }

@@ -49,6 +49,7 @@ import Testing
         #expect(message.contactId == nil && message.senderIdentifier == "+447700900123")
         // Stored as given...
         #expect(message.senderName == "Nia\u{202E} Cole\u{1B}[2J")
+        #expect(message.senderDisplayName == "Nia Cole [2J")
 
         let unknown = try w.db.unknownSenderMessages(w.viewer)
         #expect(unknown.map(\.message.providerMessageId) == ["wamid.u2", "wamid.u1"])

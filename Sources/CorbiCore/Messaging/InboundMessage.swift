@@ -43,4 +43,7 @@ public struct InboundMessage: Codable, Equatable, Sendable, FetchableRecord, Mut
 
     /// The payload as a JSON value.
     public var payloadValue: JSONValue { JSONValue.parse(payload) }
+
+    /// The sender's name fit for a terminal (no control or bidi characters), or nil.
+    public var senderDisplayName: String? { ExternalText.displayOrNil(senderName, limit: 100) }
 }

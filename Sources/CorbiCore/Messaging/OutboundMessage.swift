@@ -126,3 +126,106 @@ public struct DraftJSON: Encodable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey { case id, contactId, templateId, channel, body, status, scheduledFor, traceId }
 }
+
+/// The JSON shape of an outbox message: the draft's keys and everything the dispatcher
+/// wrote. `{"id", "contactId", "templateId", "channel", "body", "status", "scheduledFor",
+/// "traceId", "subject", "mediaUrl", "variables", "retryCount", "error",
+/// "providerMessageId", "providerStatus", "nextAttemptAt", "sentAt", "deliveredAt",
+/// "readAt", "failedAt", "cancelledAt", "attempts"}`; times ISO 8601 with the
+/// organization's offset; `attempts` is null unless they were read (`outbox show`).
+public struct OutboxMessageJSON: Encodable, Equatable, Sendable {
+    public var draft: DraftJSON
+    public var subject: String?
+    public var mediaUrl: String?
+    public var variables: [String: String]
+    public var retryCount: Int
+    public var error: String?
+    public var providerMessageId: String?
+    public var providerStatus: String?
+    public var nextAttemptAt: String?
+    public var sentAt: String?
+    public var deliveredAt: String?
+    public var readAt: String?
+    public var failedAt: String?
+    public var cancelledAt: String?
+    public var attempts: [OutboundAttemptJSON]?
+
+    public init(_ message: OutboundMessage, zone: TimeZone, attempts: [OutboundAttempt]? = nil) {
+        func time(_ date: Date?) -> String? { date.map { DateFormatting.iso8601($0, in: zone) } }
+        draft = DraftJSON(message, zone: zone)
+        subject = message.subject
+        mediaUrl = message.mediaUrl
+        variables = message.variables
+        retryCount = message.retryCount
+        error = message.error
+        providerMessageId = message.providerMessageId
+        providerStatus = message.providerStatus
+        nextAttemptAt = message.status == .retrying ? time(message.nextAttemptAt) : nil
+        sentAt = time(message.sentAt)
+        deliveredAt = time(message.deliveredAt)
+        readAt = time(message.readAt)
+        failedAt = time(message.failedAt)
+        cancelledAt = time(message.cancelledAt)
+        self.attempts = attempts?.map { OutboundAttemptJSON($0, zone: zone) }
+    }
+
+    // Nil values are written as null so the shape is stable for scripts.
+    public func encode(to encoder: any Encoder) throws {
+        try draft.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(mediaUrl, forKey: .mediaUrl)
+        try c.encode(variables, forKey: .variables)
+        try c.encode(retryCount, forKey: .retryCount)
+        try c.encode(error, forKey: .error)
+        try c.encode(providerMessageId, forKey: .providerMessageId)
+        try c.encode(providerStatus, forKey: .providerStatus)
+        try c.encode(nextAttemptAt, forKey: .nextAttemptAt)
+        try c.encode(sentAt, forKey: .sentAt)
+        try c.encode(deliveredAt, forKey: .deliveredAt)
+        try c.encode(readAt, forKey: .readAt)
+        try c.encode(failedAt, forKey: .failedAt)
+        try c.encode(cancelledAt, forKey: .cancelledAt)
+        try c.encode(attempts, forKey: .attempts)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case subject, mediaUrl, variables, retryCount, error, providerMessageId, providerStatus, nextAttemptAt, sentAt
+        case deliveredAt, readAt, failedAt, cancelledAt, attempts
+    }
+}
+
+/// The JSON shape of one attempt: `{"attempt", "startedAt", "finishedAt", "outcome",
+/// "code", "error", "providerMessageId"}`; outcome null while it runs.
+public struct OutboundAttemptJSON: Encodable, Equatable, Sendable {
+    public var attempt: Int
+    public var startedAt: String
+    public var finishedAt: String?
+    public var outcome: String?
+    public var code: String?
+    public var error: String?
+    public var providerMessageId: String?
+
+    public init(_ a: OutboundAttempt, zone: TimeZone) {
+        attempt = a.attempt
+        startedAt = DateFormatting.iso8601(a.startedAt, in: zone)
+        finishedAt = a.finishedAt.map { DateFormatting.iso8601($0, in: zone) }
+        outcome = a.outcome?.rawValue
+        code = a.code
+        error = a.error
+        providerMessageId = a.providerMessageId
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(attempt, forKey: .attempt)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(code, forKey: .code)
+        try c.encode(error, forKey: .error)
+        try c.encode(providerMessageId, forKey: .providerMessageId)
+    }
+
+    enum CodingKeys: String, CodingKey { case attempt, startedAt, finishedAt, outcome, code, error, providerMessageId }
+}

@@ -109,6 +109,20 @@ import Testing
         #expect(try w.claim().jobs.isEmpty)
     }
 
+    @Test func absurdDelaysAreBounded() throws {
+        let w = try MessagingTestWorkspace()
+        try w.configureAllChannels()
+        _ = try w.freeText()
+        var job = try #require(try w.claim().jobs.first)
+        var m = try w.db.recordSendOutcome(job, .temporary(Self.tooMany, retryAfter: .infinity), maxAttempts: 5).message
+        #expect(m.nextAttemptAt == w.clock.now.addingTimeInterval(7 * 24 * 3600))
+        #expect(try w.events("outbox.attempt").last?.detailsValue["retryAfter"] == .int(7 * 24 * 3600))
+        w.clock.advance(7 * 24 * 3600)
+        job = try #require(try w.claim().jobs.first)
+        m = try w.db.recordSendOutcome(job, .temporary(Self.tooMany, retryAfter: -5), maxAttempts: 5).message
+        #expect(m.nextAttemptAt == w.clock.now)
+    }
+
     @Test func aPermanentFailureFailsWithTheProvidersCodeAndMessage() throws {
         let w = try MessagingTestWorkspace()
         try w.configureAllChannels()

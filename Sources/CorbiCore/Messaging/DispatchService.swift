@@ -101,7 +101,7 @@ extension AppDatabase {
         case .temporary(let error, let delay):
             details["outcome"] = "temporary"
             details["code"] = .optional(error.code.map { ExternalText.display($0, limit: 64) })
-            details["retryAfter"] = .double(delay)
+            details["retryAfter"] = .double(Self.retryDelay(delay))
         case .permanent(let error):
             details["outcome"] = "permanent"
             details["code"] = .optional(error.code.map { ExternalText.display($0, limit: 64) })
@@ -153,7 +153,7 @@ extension AppDatabase {
                         message.error = "Gave up after \(message.retryCount) temporary failure\(message.retryCount == 1 ? "" : "s"); the last: \(text)"
                     } else {
                         message.status = .retrying
-                        message.nextAttemptAt = now.addingTimeInterval(max(0, delay.isFinite ? delay : 0))
+                        message.nextAttemptAt = now.addingTimeInterval(Self.retryDelay(delay))
                         message.error = text
                     }
                 case .permanent(let error):
@@ -190,6 +190,12 @@ extension AppDatabase {
         } catch let error as DatabaseError {
             throw CorbiError(error)
         }
+    }
+
+    /// Seconds until a retry: 0 to 7 days (a provider asking for longer, or a broken
+    /// backoff, does not park a message forever).
+    static func retryDelay(_ delay: TimeInterval) -> TimeInterval {
+        delay.isNaN ? 0 : min(max(delay, 0), 7 * 24 * 3600)
     }
 
     /// "429: Too many requests", cleaned for display.

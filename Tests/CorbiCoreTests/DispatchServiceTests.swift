@@ -28,13 +28,13 @@ import Testing
         #expect(job.mediaUrl == "https://cdn.example/x.jpg")
         #expect(job.template == TemplateReference(
             name: "reminder", language: "en", isPositional: false,
-            parameters: [TemplateParameter(name: "first_name", value: "Anna"), TemplateParameter(name: "time", value: "10:00")]))
+            parameters: [TemplateArgument(name: "first_name", value: "Anna"), TemplateArgument(name: "time", value: "10:00")]))
         #expect(job.credentials.accessToken == "EAAG-secret-access-token-0001")
         #expect(job.credentials.phoneNumberId == "1234567890")
         #expect(job.attempt == 1 && job.owner == "d1")
         #expect(job.claimExpiresAt == MessagingTestWorkspace.start.addingTimeInterval(300))
         #expect(job.unsubscribeToken == nil)
-        #expect(batch.jobs[1].template?.parameters == [TemplateParameter(name: nil, value: "A-17"), TemplateParameter(name: nil, value: "99 €")])
+        #expect(batch.jobs[1].template?.parameters == [TemplateArgument(name: nil, value: "A-17"), TemplateArgument(name: nil, value: "99 €")])
         #expect(batch.jobs[1].recipient == "4242")
         #expect(batch.jobs[2].subject == "Hello" && batch.jobs[2].template == nil)
         #expect(batch.jobs[2].unsubscribeToken == "tokend1x1")

@@ -38,6 +38,9 @@ import Testing
             Self.webhook(w), channel: .whatsapp,
             events: [.message(InboundMessageEvent(providerMessageId: "wamid.in0", sender: "+491512345678", sentAt: MessagingTestWorkspace.start))])
         #expect(try w.db.contact(w.admin, ref: "anna").lastInboundAt == sentAt)
+        // A calling code Corbi's tables do not know is kept as sent, not refused.
+        let unknownCode = try w.db.ingestInbound(Self.webhook(w), channel: .whatsapp, events: [Self.whatsapp("wamid.z", from: "999123456789", text: "hi")])
+        #expect(unknownCode.messages.first?.message.senderIdentifier == "+999123456789")
     }
 
     @Test func anUnknownSendersIdentifierAndNameAreKeptAndTheyBecomeAContact() throws {

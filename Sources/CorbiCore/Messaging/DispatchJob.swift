@@ -10,7 +10,7 @@ public enum DispatchScope: Sendable {
 }
 
 /// One value of a template message, in the template's order.
-public struct TemplateParameter: Sendable, Equatable {
+public struct TemplateArgument: Sendable, Equatable {
     /// The placeholder's name for named templates (`first_name`); nil for positional ones.
     public var name: String?
     public var value: String
@@ -29,7 +29,14 @@ public struct TemplateReference: Sendable, Equatable {
     /// Whether the placeholders are `{{1}}`..`{{n}}`.
     public var isPositional: Bool
     /// Every placeholder's value, in the template's order of first use.
-    public var parameters: [TemplateParameter]
+    public var parameters: [TemplateArgument]
+
+    public init(name: String, language: String, isPositional: Bool, parameters: [TemplateArgument]) {
+        self.name = name
+        self.language = language
+        self.isPositional = isPositional
+        self.parameters = parameters
+    }
 }
 
 /// A claimed message with everything a provider client needs to send it. The claim is
@@ -64,6 +71,35 @@ public struct DispatchJob: Sendable, Equatable {
     public var claimExpiresAt: Date
     /// The member whose `outbox send` claimed it (nil for `corbi serve`).
     public var runBy: String?
+
+    /// A job as a claim makes it; public so that provider clients can be tested without
+    /// a database.
+    public init(
+        messageId: Int64, organizationId: Int64, organizationDomain: String, organizationName: String, channel: Channel,
+        recipient: String, contactId: Int64, contactName: String, body: String, subject: String? = nil,
+        mediaUrl: String? = nil, traceId: String, template: TemplateReference? = nil, unsubscribeToken: String? = nil,
+        credentials: ProviderCredentials, attempt: Int = 1, owner: String, claimExpiresAt: Date, runBy: String? = nil
+    ) {
+        self.messageId = messageId
+        self.organizationId = organizationId
+        self.organizationDomain = organizationDomain
+        self.organizationName = organizationName
+        self.channel = channel
+        self.recipient = recipient
+        self.contactId = contactId
+        self.contactName = contactName
+        self.body = body
+        self.subject = subject
+        self.mediaUrl = mediaUrl
+        self.traceId = traceId
+        self.template = template
+        self.unsubscribeToken = unsubscribeToken
+        self.credentials = credentials
+        self.attempt = attempt
+        self.owner = owner
+        self.claimExpiresAt = claimExpiresAt
+        self.runBy = runBy
+    }
 }
 
 /// A due message the dispatcher settled instead of sending.

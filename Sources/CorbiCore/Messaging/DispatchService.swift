@@ -87,7 +87,7 @@ extension AppDatabase {
     /// - permanent → `failed` with the provider's code and message.
     /// The claim is cleared and the attempt audited (as `dispatcher`). Only the claim's
     /// owner may record: once its claim was settled by another dispatcher, 65.
-    public func recordSendOutcome(_ job: DispatchJob, _ outcome: SendOutcome, maxAttempts: Int) throws -> SendRecorded {
+    public func recordSendOutcome(_ job: DispatchJob, _ outcome: ProviderOutcome, maxAttempts: Int) throws -> SendRecorded {
         guard maxAttempts >= 1 else { throw CorbiError.invalid("At least 1 attempt is needed.") }
         let now = environment.now()
         var details: [String: JSONValue] = [
@@ -337,7 +337,7 @@ private struct Claim {
             reference = TemplateReference(
                 name: template.name, language: template.language, isPositional: template.isPositional,
                 parameters: template.variables.map {
-                    TemplateParameter(name: template.isPositional ? nil : $0, value: message.variables[$0]!)
+                    TemplateArgument(name: template.isPositional ? nil : $0, value: message.variables[$0]!)
                 })
         } else if message.channel.hasCustomerServiceWindow {
             guard let last = contact.lastInboundAt, now <= last.addingTimeInterval(24 * 3600) else {

@@ -186,6 +186,13 @@ extension AppDatabase {
     /// A sender as a provider writes it, normalized as contacts store identifiers. The
     /// WhatsApp Cloud API writes numbers as bare international digits (`491512345678`):
     /// they are international, never national numbers of the organization's country.
+    /// `+` and 7 to 15 digits, not starting with 0: what the schema accepts as a phone.
+    static func isInternationalDigits(_ text: String) -> Bool {
+        let digits = text.dropFirst()
+        return text.hasPrefix("+") && (7...15).contains(digits.count) && digits.first != "0"
+            && digits.allSatisfy { ("0"..."9").contains($0) }
+    }
+
     static func webhookSender(_ sender: String, channel: Channel) throws -> String {
         var text = sender.trimmed
         if channel == .whatsapp, !text.isEmpty, text.allSatisfy({ ("0"..."9").contains($0) }) { text = "+" + text }
@@ -193,7 +200,13 @@ extension AppDatabase {
             // Instagram's scoped ids are taken as given elsewhere; from a payload they must
             // at least be printable.
             if channel == .instagram { text = try ExternalText.providerID(text, what: "sender id") }
-            return try channel.normalizeIdentifier(text, callingCode: nil)
+            do {
+                return try channel.normalizeIdentifier(text, callingCode: nil)
+            } catch where channel == .whatsapp && Self.isInternationalDigits(text) {
+                // WhatsApp only sends real numbers: one Corbi's tables do not know (a new
+                // calling code) is kept as sent rather than refusing the whole request.
+                return text
+            }
         } catch {
             throw CorbiError.invalid(
                 "The sender '\(ExternalText.display(sender, limit: 60))' is not a \(channel.rawValue) identifier.")

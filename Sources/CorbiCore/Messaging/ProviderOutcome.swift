@@ -14,7 +14,7 @@ public struct ProviderError: Sendable, Equatable {
 }
 
 /// How a provider answered one send.
-public enum SendOutcome: Sendable, Equatable {
+public enum ProviderOutcome: Sendable, Equatable {
     /// Accepted, with the provider's id for the message (Telegram: `CHAT_ID:MESSAGE_ID`).
     case accepted(providerMessageId: String, providerStatus: String? = nil)
     /// Not now (429, 5xx, a timeout, a refused connection, sendmail exit 75): try again

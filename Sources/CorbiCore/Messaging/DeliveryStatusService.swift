@@ -129,31 +129,32 @@ extension AppDatabase {
     }
 
     /// Applies the statuses that arrived before this message's send committed, oldest
-    /// first, and forgets them.
-    func applyEarlyStatuses(_ db: Database, messageId: Int64) throws -> [DeliveryStatusEffect] {
-        guard var message = try OutboundMessage.fetchOne(db, key: messageId), let providerId = message.providerMessageId else {
-            return []
-        }
+    /// first, and forgets them; returns what they did and the message after them.
+    func applyEarlyStatuses(_ db: Database, to sent: OutboundMessage) throws -> ([DeliveryStatusEffect], OutboundMessage) {
+        guard let providerId = sent.providerMessageId, let messageId = sent.id else { return ([], sent) }
+        let scope: StatementArguments = [sent.organizationId, sent.channel.rawValue, providerId]
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM earlyDeliveryStatus WHERE organizationId = ? AND channel = ? AND providerMessageId = ?
-                ORDER BY at, id
-                """, arguments: [message.organizationId, message.channel.rawValue, providerId])
+            db.cachedStatement(
+                sql: """
+                    SELECT status, providerStatus, error, at FROM earlyDeliveryStatus
+                    WHERE organizationId = ? AND channel = ? AND providerMessageId = ?
+                    ORDER BY at, id
+                    """), arguments: scope)
+        guard !rows.isEmpty else { return ([], sent) }
+        var message = sent
         var effects: [DeliveryStatusEffect] = []
         for row in rows {
             guard let status = DeliveryStatus(rawValue: row["status"]) else { continue }
-            let error: String? = row["error"]
             let event = DeliveryStatusEvent(
                 providerMessageId: providerId, status: status, providerStatus: row["providerStatus"], at: row["at"],
-                errorCode: nil, errorMessage: error)
+                errorCode: nil, errorMessage: row["error"])
             effects.append(try applyDeliveryStatus(db, to: message, event))
             message = try OutboundMessage.fetchOne(db, key: messageId)!
         }
         try db.execute(
             sql: "DELETE FROM earlyDeliveryStatus WHERE organizationId = ? AND channel = ? AND providerMessageId = ?",
-            arguments: [message.organizationId, message.channel.rawValue, providerId])
-        return effects
+            arguments: scope)
+        return (effects, message)
     }
 
     static func providerStatusText(_ event: DeliveryStatusEvent) -> String {

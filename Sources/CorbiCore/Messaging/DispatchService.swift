@@ -108,15 +108,18 @@ extension AppDatabase {
         }
         do {
             return try writer.write { db in
+                // Cached statements: a dispatcher records thousands of outcomes in a row.
                 guard
-                    var message = try OutboundMessage.filter(Column("id") == job.messageId && Column("organizationId") == job.organizationId)
-                        .fetchOne(db)
+                    var message = try OutboundMessage.fetchOne(
+                        db.cachedStatement(sql: "SELECT * FROM outboundMessage WHERE id = ? AND organizationId = ?"),
+                        arguments: [job.messageId, job.organizationId])
                 else {
                     throw CorbiError.notFound("Outbound message #\(job.messageId) no longer exists (its contact was deleted).")
                 }
                 guard
-                    var attempt = try OutboundAttempt.filter(Column("messageId") == job.messageId && Column("attempt") == job.attempt)
-                        .fetchOne(db),
+                    var attempt = try OutboundAttempt.fetchOne(
+                        db.cachedStatement(sql: "SELECT * FROM outboundAttempt WHERE messageId = ? AND attempt = ?"),
+                        arguments: [job.messageId, job.attempt]),
                     attempt.outcome == nil, attempt.owner == job.owner, message.claimOwner == job.owner
                 else {
                     throw CorbiError.invalid(
@@ -137,9 +140,9 @@ extension AppDatabase {
                     message.providerStatus = ExternalText.displayOrNil(status, limit: 64) ?? "accepted"
                     message.error = nil
                     message.nextAttemptAt = nil
-                    try db.execute(
-                        sql: "UPDATE contact SET lastOutboundAt = ? WHERE id = ? AND (lastOutboundAt IS NULL OR lastOutboundAt < ?)",
-                        arguments: [now, message.contactId, now])
+                    try db.cachedStatement(
+                        sql: "UPDATE contact SET lastOutboundAt = ? WHERE id = ? AND (lastOutboundAt IS NULL OR lastOutboundAt < ?)"
+                    ).execute(arguments: [now, message.contactId, now])
                 case .temporary(let error, let delay):
                     let text = Self.providerErrorText(error)
                     attempt.outcome = .temporary
@@ -166,15 +169,29 @@ extension AppDatabase {
                     message.nextAttemptAt = nil
                     message.error = text
                 }
-                try attempt.update(db)
-                try message.update(db)
-                let early = message.status == .sent ? try applyEarlyStatuses(db, messageId: job.messageId) : []
+                try db.cachedStatement(
+                    sql: "UPDATE outboundAttempt SET finishedAt = ?, outcome = ?, providerMessageId = ?, code = ?, error = ? WHERE id = ?"
+                ).execute(arguments: [
+                    attempt.finishedAt, attempt.outcome?.rawValue, attempt.providerMessageId, attempt.code, attempt.error, attempt.id,
+                ])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE outboundMessage SET status = ?, retryCount = ?, error = ?, providerMessageId = ?, providerStatus = ?,
+                            sentAt = ?, failedAt = ?, nextAttemptAt = ?, claimOwner = NULL, claimExpiresAt = NULL, updatedAt = ?
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [
+                    message.status.rawValue, message.retryCount, message.error, message.providerMessageId, message.providerStatus,
+                    message.sentAt, message.failedAt, message.nextAttemptAt, message.updatedAt, message.id,
+                ])
+                var early: [DeliveryStatusEffect] = []
+                if message.status == .sent { (early, message) = try applyEarlyStatuses(db, to: message) }
                 details["status"] = .string(message.status.rawValue)
                 try AuditLog.append(
                     db, organizationId: job.organizationId, actor: Self.dispatcherActorName,
                     entry: AuditEntry(action: "outbox.attempt", target: "outbound:\(job.messageId)", details: details),
                     traceId: job.traceId, at: now)
-                return SendRecorded(message: try OutboundMessage.fetchOne(db, key: job.messageId)!, attempt: attempt, earlyStatuses: early)
+                return SendRecorded(message: message, attempt: attempt, earlyStatuses: early)
             }
         } catch let error as CorbiError {
             if error.isRefusal {
@@ -268,8 +285,15 @@ private struct Claim {
             for row in rows {
                 afterDue = row["dueAt"]
                 afterId = row["id"]
-                let message = try OutboundMessage(row: row)
-                try consider(message)
+                // A channel over its rate skips its messages before they are decoded: a
+                // backlog of thousands is read on every claim.
+                if row["claimOwner"] as String? == nil, let channel = Channel(rawValue: row["channel"]),
+                    let rate = rates[ChannelKey(organizationId: row["organizationId"], channel: channel)], rate.used >= rate.limit
+                {
+                    batch.throttled += 1
+                    continue
+                }
+                try consider(try OutboundMessage(row: row))
                 if batch.jobs.count >= limit { break pages }
             }
         }
@@ -302,11 +326,14 @@ private struct Claim {
         case .failure(let why):
             let note = Self.waitingPrefix + why.message
             waiting[key, default: (0, why.message)].count += 1
-            try db.execute(
-                sql: "UPDATE outboundMessage SET error = ? WHERE id = ? AND error IS NOT ?", arguments: [note, id, note])
+            try db.cachedStatement(sql: "UPDATE outboundMessage SET error = ? WHERE id = ? AND error IS NOT ?")
+                .execute(arguments: [note, id, note])
             return
         }
-        guard let contact = try Contact.fetchOne(db, key: message.contactId) else { return }
+        guard
+            let contact = try Contact.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM contact WHERE id = ?"), arguments: [message.contactId])
+        else { return }
         var template: MessageTemplate?
         if let templateId = message.templateId { template = try self.template(templateId) }
 
@@ -359,18 +386,21 @@ private struct Claim {
         // The claim, and the attempt it opens.
         let expires = now.addingTimeInterval(lifetime)
         let number = (try Int.fetchOne(
-            db, sql: "SELECT max(attempt) FROM outboundAttempt WHERE messageId = ?", arguments: [id]) ?? 0) + 1
-        try db.execute(
+            db.cachedStatement(sql: "SELECT max(attempt) FROM outboundAttempt WHERE messageId = ?"), arguments: [id]) ?? 0) + 1
+        try db.cachedStatement(
             sql: """
                 UPDATE outboundMessage SET claimOwner = ?, claimExpiresAt = ?, firstAttemptAt = coalesce(firstAttemptAt, ?),
                     lastAttemptAt = ?, updatedAt = ?,
                     error = CASE WHEN error LIKE '\(Self.waitingPrefix)%' THEN NULL ELSE error END
                 WHERE id = ?
-                """, arguments: [owner, expires, now, now, now, id])
-        var attempt = OutboundAttempt(
-            organizationId: message.organizationId, messageId: id, channel: message.channel, attempt: number, owner: owner,
-            startedAt: now)
-        try attempt.insert(db)
+                """
+        ).execute(arguments: [owner, expires, now, now, now, id])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO outboundAttempt (organizationId, messageId, channel, attempt, owner, startedAt)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [message.organizationId, id, message.channel.rawValue, number, owner, now])
         let organization = try organization(message.organizationId)
         let token = message.channel == .email
             ? try database.unsubscribeToken(

@@ -63,10 +63,10 @@ extension AppDatabase {
     }
 
     func findSuppression(_ db: Database, organizationId: Int64, channel: Channel, identifier: String) throws -> Suppression? {
-        try Suppression.filter(
-            Column("organizationId") == organizationId && Column("channel") == channel.rawValue
-                && Column("identifier") == identifier
-        ).fetchOne(db)
+        // A cached statement: every due message is checked here when it is claimed.
+        try Suppression.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM suppression WHERE organizationId = ? AND channel = ? AND identifier = ?"),
+            arguments: [organizationId, channel.rawValue, identifier])
     }
 
     /// Cancels the pending and retrying messages to `identifier` on `channel`, with

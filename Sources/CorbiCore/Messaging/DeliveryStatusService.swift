@@ -57,8 +57,8 @@ extension AppDatabase {
         let id = try ExternalText.providerID(event.providerMessageId, what: "message id of a status")
         guard
             let message = try OutboundMessage.fetchOne(
-                db,
-                sql: "SELECT * FROM outboundMessage WHERE organizationId = ? AND channel = ? AND providerMessageId = ?",
+                db.cachedStatement(
+                    sql: "SELECT * FROM outboundMessage WHERE organizationId = ? AND channel = ? AND providerMessageId = ?"),
                 arguments: [organizationId, channel.rawValue, id])
         else {
             try db.execute(

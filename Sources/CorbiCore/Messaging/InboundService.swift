@@ -254,8 +254,9 @@ extension AppDatabase {
     }
 
     func contactOwning(_ db: Database, organizationId: Int64, channel: Channel, identifier: String) throws -> Contact? {
+        // A cached statement: every webhook message looks its sender up here.
         try Contact.fetchOne(
-            db, sql: "SELECT * FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?",
+            db.cachedStatement(sql: "SELECT * FROM contact WHERE organizationId = ? AND \(channel.contactColumn) = ?"),
             arguments: [organizationId, channel.databaseValue(ofIdentifier: identifier)])
     }
 }

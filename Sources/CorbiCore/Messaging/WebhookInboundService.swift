@@ -26,7 +26,7 @@ extension AppDatabase {
                 let id = try ExternalText.providerID(updateId, what: "update id")
                 entry.details["updateId"] = .string(id)
                 let seen = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM webhookReceipt WHERE organizationId = ? AND channel = ? AND updateId = ?",
+                    db.cachedStatement(sql: "SELECT 1 FROM webhookReceipt WHERE organizationId = ? AND channel = ? AND updateId = ?"),
                     arguments: [actor.organizationId, channel.rawValue, id]) ?? false
                 if seen {
                     result.duplicateUpdate = true
@@ -164,10 +164,10 @@ extension AppDatabase {
     private func ingestMessage(_ db: Database, actor: Actor, channel: Channel, _ event: InboundMessageEvent) throws -> InboundIngested {
         let providerId = try event.providerMessageId.map { try ExternalText.providerID($0, what: "message id") }
         if let providerId,
-            let existing = try InboundMessage.filter(
-                Column("organizationId") == actor.organizationId && Column("channel") == channel.rawValue
-                    && Column("providerMessageId") == providerId
-            ).fetchOne(db)
+            let existing = try InboundMessage.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT * FROM inboundMessage WHERE organizationId = ? AND channel = ? AND providerMessageId = ?"),
+                arguments: [actor.organizationId, channel.rawValue, providerId])
         {
             return InboundIngested(message: existing, duplicate: true, recorded: nil)
         }

@@ -1,7 +1,8 @@
-import CorbiCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct OrganizationServiceTests {
     @Test func migrationsCreateTheWholeDomain() throws {

@@ -25,7 +25,10 @@ import Testing
             try expectOK(run("contacts", "add", "--name", "Ben Meyer", "--email", "ben@example.com"))
         }
 
-        var calendarFolder: URL { URL(fileURLWithPath: environment["CORBI_CALENDAR_DIR"]!) }
+        /// The clinic's own calendar: `CORBI_CALENDAR_DIR` is the root of one folder per organization.
+        var calendarFolder: URL {
+            URL(fileURLWithPath: environment["CORBI_CALENDAR_DIR"]!).appendingPathComponent("clinic.example")
+        }
 
         struct Result {
             var stdout: String

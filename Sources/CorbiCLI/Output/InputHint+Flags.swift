@@ -14,6 +14,7 @@ extension InputHint {
         case .channel: "--channel"
         case .duration: "--duration"
         case .end: "--end"
+        case .knowledgeBase: "--kb or ASSISTANT_KB_PATH"
         case .language: "--language"
         case .limit: "--limit"
         case .location: "--location"

@@ -39,7 +39,7 @@ public enum ExternalText {
     /// How deep a payload may nest. Providers' payloads nest less than ten levels;
     /// Foundation's JSON reader gives up at 512, so a deeper payload stored as text could
     /// not be read back.
-    public static let maximumPayloadDepth = 64
+    public static let maximumPayloadDepth = JSONValue.maximumDepth
 
     /// The payload's canonical JSON text, refused (65) when it nests absurdly deep or
     /// holds something JSON cannot write (a payload is stored to be printed back).

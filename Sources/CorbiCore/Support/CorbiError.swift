@@ -81,7 +81,8 @@ public enum CorbiError: Error, CustomStringConvertible, Equatable, Sendable {
 /// (a JSON field, say); the CLI maps every case to its flag, so a new case cannot go
 /// unnamed there.
 public enum InputHint: String, CaseIterable, Sendable {
-    case allowOverlap, allowPast, at, body, bodyFile, booking, callingCode, channel, duration, end, language, limit
+    case allowOverlap, allowPast, at, body, bodyFile, booking, callingCode, channel, duration, end, knowledgeBase, language
+    case limit
     case location, name, notes, organization, skipInvalid, subject, text, title, today, user, week
     /// Setting up a workspace (`corbi init`).
     case initialize

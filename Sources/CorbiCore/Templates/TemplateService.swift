@@ -35,7 +35,7 @@ extension AppDatabase {
             let channel = try Channel.parse(input.channel)
             let language = try Self.templateLanguage(input.language)
             let (body, subject) = try Self.templateTexts(body: input.body, subject: input.subject, channel: channel)
-            let variables = try TemplateRenderer.variables(of: [body] + (subject.map { [$0] } ?? []))
+            let variables = try TemplateRenderer.variables(of: (subject.map { [$0] } ?? []) + [body])
             if let declared = input.variables { try Self.checkDeclared(declared, equal: variables) }
             let existing = try MessageTemplate.filter(
                 Column("organizationId") == actor.organizationId && Column("name") == name
@@ -67,7 +67,7 @@ extension AppDatabase {
             }
             let (newBody, newSubject) = try Self.templateTexts(
                 body: body ?? template.body, subject: subject ?? template.subject, channel: template.channel)
-            let variables = try TemplateRenderer.variables(of: [newBody] + (newSubject.map { [$0] } ?? []))
+            let variables = try TemplateRenderer.variables(of: (newSubject.map { [$0] } ?? []) + [newBody])
             let changed = newBody != template.body || newSubject != template.subject
             let withdrawn = changed && template.approved
             if changed {

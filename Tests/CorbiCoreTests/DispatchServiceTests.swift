@@ -11,9 +11,9 @@ import Testing
         let w = try MessagingTestWorkspace()
         try w.configureAllChannels()
         try w.approvedTemplate("reminder", body: "Hi {{first_name}}, see you at {{time}}")
-        try w.approvedTemplate("invoice", channel: "telegram", body: "Invoice {{1}} for {{2}}")
+        try w.approvedTemplate("invoice", channel: "telegram", body: "For {{2}}: invoice {{1}}")
         let named = try w.draft(DraftRequest(contact: "anna", template: "reminder", arguments: ["time=10:00"], mediaUrl: "https://cdn.example/x.jpg"))
-        let positional = try w.draft(DraftRequest(contact: "anna", template: "invoice", arguments: ["A-17", "99 €"]))
+        let positional = try w.draft(DraftRequest(contact: "anna", template: "invoice", arguments: ["1=A-17", "2=99 €"]))
         let email = try w.freeText("See you", channel: "email")
         let later = try w.draft(DraftRequest(contact: "anna", text: "Later", channel: "telegram", at: "+1h"))
 

@@ -28,7 +28,8 @@ public struct TemplateReference: Sendable, Equatable {
     public var language: String
     /// Whether the placeholders are `{{1}}`..`{{n}}`.
     public var isPositional: Bool
-    /// Every placeholder's value, in the template's order of first use.
+    /// Every placeholder's value: positional ones in numeric order (`{{1}}` first, as
+    /// providers fill them by position), named ones in the template's order.
     public var parameters: [TemplateArgument]
 
     public init(name: String, language: String, isPositional: Bool, parameters: [TemplateArgument]) {

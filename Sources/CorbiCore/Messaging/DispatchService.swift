@@ -361,11 +361,13 @@ private struct Claim {
                     message, .templateChanged,
                     "The template \(template.label) changed since the message was drafted: no value for \(missing.joined(separator: ", ")).")
             }
+            // Providers fill positional placeholders by position in the list: {{1}} first,
+            // whatever order the text uses them in.
+            let order = template.isPositional
+                ? template.variables.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) } : template.variables
             reference = TemplateReference(
                 name: template.name, language: template.language, isPositional: template.isPositional,
-                parameters: template.variables.map {
-                    TemplateArgument(name: template.isPositional ? nil : $0, value: message.variables[$0]!)
-                })
+                parameters: order.map { TemplateArgument(name: template.isPositional ? nil : $0, value: message.variables[$0]!) })
         } else if message.channel.hasCustomerServiceWindow {
             guard let last = contact.lastInboundAt, now <= last.addingTimeInterval(24 * 3600) else {
                 return try refuse(

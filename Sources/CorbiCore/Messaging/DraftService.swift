@@ -153,8 +153,8 @@ extension AppDatabase {
             body = try TemplateRenderer.render(template.body, values: values)
             subject = try template.subject.map { try TemplateRenderer.render($0, values: values) }
         } else {
-            body = request.text!
-            subject = MessagingText.nonBlank(request.subject)
+            body = try Validation.text(request.text!, field: "message", maxLength: Self.maximumBodyLength(channel), multiline: true)
+            subject = try MessagingText.nonBlank(request.subject).map { try Validation.text($0, field: "subject", maxLength: 200) }
             if channel == .email && subject == nil {
                 throw CorbiError.invalid("An email needs a subject.", hints: [.subject])
             }

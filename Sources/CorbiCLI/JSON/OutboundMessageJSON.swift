@@ -1,11 +1,35 @@
 import CorbiCore
 import Foundation
 
-/// A draft and an outbox message: the contract's `{"id", "contactId", "templateId",
-/// "channel", "body", "status", "scheduledFor", "traceId"}` and every other field of the
-/// record: `subject`, `mediaUrl`, `variables`, `retryCount`, `error`, `providerMessageId`,
-/// `providerStatus`, when it reached each status, and its `attempts`. id is null for a dry
-/// run; times ISO 8601 with the organization's offset.
+/// A draft: `{"id", "contactId", "templateId", "channel", "body", "status",
+/// "scheduledFor", "traceId"}`; id is null for a dry run, scheduledFor ISO 8601 with the
+/// organization's offset.
+struct DraftJSON: Encodable, Sendable {
+    @Nullable var id: Int64?
+    var contactId: Int64
+    @Nullable var templateId: Int64?
+    var channel: String
+    var body: String
+    var status: String
+    var scheduledFor: String
+    var traceId: String
+
+    init(_ message: OutboundMessage, zone: TimeZone) {
+        id = message.id
+        contactId = message.contactId
+        templateId = message.templateId
+        channel = message.channel.rawValue
+        body = message.body
+        status = message.status.rawValue
+        scheduledFor = DateFormatting.iso8601(message.scheduledFor, in: zone)
+        traceId = message.traceId
+    }
+}
+
+/// An outbox message: a draft's keys and every other field of the record: `subject`,
+/// `mediaUrl`, `variables`, `retryCount`, `error`, `providerMessageId`, `providerStatus`,
+/// `nextAttemptAt` (while retrying), when it reached each status (`sentAt`,
+/// `deliveredAt`, `readAt`, `failedAt`, `cancelledAt`), `createdAt` and its `attempts`.
 struct OutboundMessageJSON: Encodable, Sendable {
     @Nullable var id: Int64?
     var contactId: Int64

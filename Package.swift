@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "CorbiCore", targets: ["CorbiCore"]),
         .library(name: "CorbiKnowledge", targets: ["CorbiKnowledge"]),
         .library(name: "CorbiAssistant", targets: ["CorbiAssistant"]),
+        .library(name: "CorbiMessaging", targets: ["CorbiMessaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
@@ -36,6 +38,13 @@ let package = Package(
             dependencies: ["CorbiKnowledge"]
         ),
         .target(
+            name: "CorbiMessaging",
+            dependencies: [
+                "CorbiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "CorbiCLI",
             dependencies: [
                 "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CReadline",
@@ -47,6 +56,10 @@ let package = Package(
         .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore"]),
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
+        .testTarget(
+            name: "CorbiMessagingTests",
+            dependencies: ["CorbiMessaging", "CorbiCore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
         .testTarget(
             name: "CorbiEndToEndTests",

@@ -15,14 +15,17 @@ public final class HTTPTransport: Sendable {
     private let delegate: TransportDelegate
 
     /// - Parameters:
-    ///   - timeout: seconds for a whole exchange (default 30).
+    ///   - timeout: seconds for a whole exchange (default 30; kept between 1 ms and a day).
     ///   - maxResponseBytes: the largest answer accepted (default 1 MiB; provider replies are small).
     public init(timeout: TimeInterval = 30, maxResponseBytes: Int = 1 << 20) {
+        let timeout = timeout.isNaN ? 30 : min(max(timeout, 0.001), 86_400)
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
+        // Foundation on Linux truncates these to whole seconds (0.5 s would time out at
+        // once), so they only back up the transport's own deadline, which is exact.
+        configuration.timeoutIntervalForRequest = Self.backstop(timeout)
+        configuration.timeoutIntervalForResource = Self.backstop(timeout)
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
         configuration.httpCookieStorage = nil
@@ -31,6 +34,10 @@ public final class HTTPTransport: Sendable {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         delegate = TransportDelegate(maxResponseBytes: maxResponseBytes)
         session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    private static func backstop(_ timeout: TimeInterval) -> TimeInterval {
+        max(1, timeout.rounded(.up)) + 1
     }
 
     deinit {
@@ -43,9 +50,10 @@ public final class HTTPTransport: Sendable {
         guard let scheme = request.url.scheme?.lowercased(), scheme == "https" || scheme == "http", request.url.host != nil else {
             return .failure(TransportFailure(kind: .unsupportedURL, message: "only http and https URLs with a host can be requested"))
         }
-        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: Self.backstop(timeout))
         urlRequest.httpMethod = request.method
         urlRequest.httpShouldHandleCookies = false
+        urlRequest.setValue("Corbi", forHTTPHeaderField: "User-Agent")
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
 
@@ -57,9 +65,9 @@ public final class HTTPTransport: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, TransportFailure>, Never>) in
                 delegate.register(id, host: host, continuation: continuation)
                 task.resume()
-                // URLSession's own timeouts measure idle time on some platforms; this
+                // URLSession's own timeouts measure idle time and whole seconds; this
                 // bounds the whole exchange whatever the peer does.
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout + 0.25) {
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
                     if delegate.markTimedOut(id) { task.cancel() }
                 }
             }

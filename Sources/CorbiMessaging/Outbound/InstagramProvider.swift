@@ -8,8 +8,9 @@ import Foundation
 ///
 /// Instagram carries no caption, so a message with both text and media is two requests:
 /// the attachment first (if it fails, nothing went out and a retry is safe), then the
-/// text. When the text fails after the attachment went out, the outcome is accepted with
-/// a warning rather than retried, so the attachment is never sent twice.
+/// text, whose `message_id` is kept (read receipts name the latest message read). When the
+/// text fails after the attachment went out, the outcome is accepted with the
+/// attachment's id and a warning rather than retried, so the attachment is never sent twice.
 public struct InstagramProvider: MessageProvider {
     public var channel: Channel { .instagram }
     /// The Instagram professional account id that sends.
@@ -32,7 +33,7 @@ public struct InstagramProvider: MessageProvider {
         case .success(let built): requests = built
         case .failure(let failure): return .permanent(failure)
         }
-        var firstReceipt: SendReceipt?
+        var lastReceipt: SendReceipt?
         for request in requests {
             let outcome: SendOutcome
             switch await transport.send(request) {
@@ -41,15 +42,15 @@ public struct InstagramProvider: MessageProvider {
             }
             switch outcome {
             case .accepted(let receipt):
-                if firstReceipt == nil { firstReceipt = receipt }
+                lastReceipt = receipt
             case .temporary(let failure), .permanent(let failure):
-                guard var receipt = firstReceipt else { return outcome }
+                guard var receipt = lastReceipt else { return outcome }
                 receipt.warning = "the attachment was sent, the text was not (\(failure))"
                 return .accepted(receipt)
             }
         }
         // `requests` is never empty.
-        return firstReceipt.map(SendOutcome.accepted) ?? .permanent(ProviderFailure(code: "configuration", message: "nothing to send"))
+        return lastReceipt.map(SendOutcome.accepted) ?? .permanent(ProviderFailure(code: "configuration", message: "nothing to send"))
     }
 
     private var redactor: SecretRedactor { SecretRedactor([accessToken.value]) }

@@ -12,11 +12,12 @@ enum MIMEEncoding {
         text.unicodeScalars.allSatisfy { ($0.value >= 0x20 && $0.value < 0x7F) } && !text.contains("=?")
     }
 
-    /// `text` as RFC 2047 `B` encoded words of UTF-8, each at most 75 characters, split
-    /// between characters so no word holds part of one.
+    /// `text` as RFC 2047 `B` encoded words of UTF-8, split between characters so no word
+    /// holds part of one.
     static func encodedWords(_ text: String) -> [String] {
-        // 75 − len("=?UTF-8?B?") − len("?=") = 63 base64 characters → 45 bytes.
-        let maxBytes = 45
+        // 39 bytes → 52 base64 characters → 64-character words: with "Subject: " before
+        // the first, every line stays within 78 characters.
+        let maxBytes = 39
         var words: [String] = []
         var chunk: [UInt8] = []
         func flush() {
@@ -62,11 +63,21 @@ enum MIMEEncoding {
         return "\"" + flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    /// Control characters (CR and LF first of all) replaced by spaces, ends trimmed.
+    /// Each run of control characters (CR and LF first of all, NEL and the Unicode line
+    /// separators too) replaced by one space, ends trimmed.
     static func flatten(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" ? " " : $0
-        })).trimmingCharacters(in: .whitespaces)
+        var scalars = String.UnicodeScalarView()
+        var inRun = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                if !inRun { scalars.append(" ") }
+                inRun = true
+            } else {
+                scalars.append(scalar)
+                inRun = false
+            }
+        }
+        return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
     /// Folds a header line at spaces so lines stay within `lineLimit` where a space allows.
@@ -92,33 +103,61 @@ enum MIMEEncoding {
     /// become `newline`; `=`, non-ASCII bytes, control characters and trailing blanks are
     /// encoded; a line starting with `From ` or `.` is encoded too, so no transport mangles it.
     static func quotedPrintable(_ text: String, newline: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        var output: [String] = []
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            let bytes = Array(line.utf8)
-            var encoded: [String] = []
-            for (index, byte) in bytes.enumerated() {
-                let isLast = index == bytes.count - 1
-                let literal: Bool
-                switch byte {
-                case UInt8(ascii: "="): literal = false
-                case UInt8(ascii: " "), UInt8(ascii: "\t"): literal = !isLast
-                case 33...126: literal = !(index == 0 && (byte == UInt8(ascii: ".") || (byte == UInt8(ascii: "F") && line.hasPrefix("From "))))
-                default: literal = false
-                }
-                encoded.append(literal ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte))
+        let hex = Array("0123456789ABCDEF".utf8)
+        let newlineBytes = Array(newline.utf8)
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var lineLength = 0
+        var lineStart = true
+        var index = 0
+        func append(_ byte: UInt8, encoded: Bool) {
+            let width = encoded ? 3 : 1
+            // A soft line break keeps each physical line within 76 characters; a dot that
+            // would then open a line is encoded like any other.
+            var encoded = encoded
+            if lineLength + width > 75 {
+                out.append(UInt8(ascii: "="))
+                out.append(contentsOf: newlineBytes)
+                lineLength = 0
+                if byte == UInt8(ascii: ".") { encoded = true }
             }
-            // Soft line breaks keep each physical line within 76 characters.
-            var current = ""
-            for token in encoded {
-                if current.count + token.count > 75 {
-                    output.append(current + "=")
-                    current = ""
-                }
-                current += token
+            if encoded {
+                out.append(UInt8(ascii: "="))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+                lineLength += 3
+            } else {
+                out.append(byte)
+                lineLength += 1
             }
-            output.append(current)
         }
-        return output.joined(separator: newline)
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D || byte == 0x0A {
+                // CRLF, CR and LF all end a line.
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                out.append(contentsOf: newlineBytes)
+                lineLength = 0
+                lineStart = true
+                index += 1
+                continue
+            }
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0x0A
+            let atLineEnd = next == 0x0A || next == 0x0D
+            let literal: Bool
+            switch byte {
+            case UInt8(ascii: "="): literal = false
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): literal = !atLineEnd
+            case UInt8(ascii: "."): literal = !lineStart
+            case UInt8(ascii: "F"): literal = !(lineStart && bytes[index...].starts(with: Array("From ".utf8)))
+            case 33...126: literal = true
+            default: literal = false
+            }
+            append(byte, encoded: !literal)
+            lineStart = false
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -45,7 +45,10 @@ public struct RetryPolicy: Sendable, Equatable {
     ) -> TimeInterval? {
         guard failures < maxAttempts else { return nil }
         let window = window(afterFailures: failures)
-        let jitter = window > 0 ? Double.random(in: 0...window, using: &generator) : 0
+        // One draw, 53 random bits → [0, 1): no rejection loop, so any generator (even a
+        // constant one in a test) gives an answer.
+        let fraction = Double(generator.next() >> 11) * 0x1p-53
+        let jitter = fraction * window
         guard let retryAfter, retryAfter.isFinite, retryAfter > 0 else { return jitter }
         return max(jitter, min(retryAfter, max(0, maxRetryAfter)))
     }

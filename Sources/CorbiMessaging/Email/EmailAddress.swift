@@ -37,6 +37,7 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
 public enum EmailAddressError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidAddress
 
+    /// A sentence for an error message.
     public var description: String { "Not a valid email address (name@example.com, or Name <name@example.com>)." }
 }
 

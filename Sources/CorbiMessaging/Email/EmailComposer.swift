@@ -15,10 +15,12 @@ public struct EmailComposer: Sendable {
         case crlf = "\r\n"
     }
 
+    /// Line endings of the composed message (default `.lf`).
     public var lineEnding: LineEnding
     /// The zone the `Date` header is written in (default UTC).
     public var timeZone: TimeZone
 
+    /// A composer writing with `lineEnding`, dates in `timeZone`.
     public init(lineEnding: LineEnding = .lf, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.lineEnding = lineEnding
         self.timeZone = timeZone
@@ -148,6 +150,7 @@ public enum EmailCompositionError: Error, Sendable, Equatable, CustomStringConve
     case invalidUnsubscribe
     case invalidMediaURL
 
+    /// A sentence for an error message.
     public var description: String { failure.message }
 
     /// The failure a provider reports for this error (always permanent).

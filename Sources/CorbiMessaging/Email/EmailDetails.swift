@@ -7,6 +7,7 @@ public struct EmailDetails: Sendable, Equatable {
     /// Where the recipient can unsubscribe; nil sends no `List-Unsubscribe`.
     public var listUnsubscribe: ListUnsubscribe?
 
+    /// Details with the given sender and unsubscribe targets.
     public init(from: EmailAddress, listUnsubscribe: ListUnsubscribe? = nil) {
         self.from = from
         self.listUnsubscribe = listUnsubscribe
@@ -22,6 +23,7 @@ public struct ListUnsubscribe: Sendable, Equatable {
     /// The one-click https URL (`CORBI_PUBLIC_URL/unsubscribe/TOKEN`); nil without a public URL.
     public var oneClickURL: String?
 
+    /// Targets: an address or mailto URI, and optionally the one-click https URL.
     public init(mailto: String, oneClickURL: String? = nil) {
         self.mailto = mailto
         self.oneClickURL = oneClickURL

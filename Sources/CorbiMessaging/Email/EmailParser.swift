@@ -12,6 +12,7 @@ public struct EmailParser: Sendable {
     /// The largest message read, in bytes (default 10 MiB).
     public var maxBytes: Int
 
+    /// A parser reading messages of at most `maxBytes`.
     public init(maxBytes: Int = 10 << 20) {
         self.maxBytes = maxBytes
     }

@@ -8,6 +8,7 @@ import Foundation
 /// started, is killed by a signal or overruns the timeout is temporary: the MTA never
 /// said no.
 public struct EmailProvider: MessageProvider {
+    /// Always `.email`.
     public var channel: Channel { .email }
     /// The command the message is piped to.
     public let command: SendmailCommand
@@ -18,6 +19,7 @@ public struct EmailProvider: MessageProvider {
     /// The clock for the `Date` header.
     private let now: @Sendable () -> Date
 
+    /// A provider piping to `command` (from `CORBI_SENDMAIL`, default `ProviderEndpoints.sendmail`).
     public init(
         command: SendmailCommand, timeout: TimeInterval = 60, composer: EmailComposer = EmailComposer(),
         now: @escaping @Sendable () -> Date = { Date() }
@@ -28,6 +30,7 @@ public struct EmailProvider: MessageProvider {
         self.now = now
     }
 
+    /// Composes `message` and pipes it to the command once.
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
         let email: ComposedEmail
         do {

@@ -67,6 +67,7 @@ public enum SendmailCommandError: Error, Sendable, Equatable, CustomStringConver
     case trailingBackslash
     case invalidProgram
 
+    /// A sentence for an error message.
     public var description: String {
         switch self {
         case .empty: "The sendmail command is empty."

@@ -3,12 +3,16 @@ import Foundation
 extension HTTPTransport {
     /// One HTTP request to a provider.
     public struct Request: Sendable, Equatable {
+        /// `POST`, `GET`, ...
         public var method: String
+        /// Where it goes.
         public var url: URL
         /// Header fields; names as written.
         public var headers: [String: String]
+        /// The body, if any.
         public var body: Data?
 
+        /// A request with the given parts.
         public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil) {
             self.method = method
             self.url = url
@@ -27,11 +31,14 @@ extension HTTPTransport {
 
     /// A provider's answer. A redirect arrives here as the 3xx response it is: it is never followed.
     public struct Response: Sendable, Equatable {
+        /// The HTTP status code.
         public var status: Int
         /// Header fields with lower-cased names.
         public var headers: [String: String]
+        /// The body as received (at most the transport's limit).
         public var body: Data
 
+        /// A response with the given parts.
         public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
             self.status = status
             self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })

@@ -187,6 +187,8 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
             .serverCertificateHasUnknownRoot, .serverCertificateNotYetValid, .clientCertificateRejected,
             .clientCertificateRequired:
             return TransportFailure(kind: .tls, message: "no secure connection to \(host)")
+        case .cancelled:
+            return TransportFailure(kind: .network, message: "the request to \(host) was cancelled")
         case .unsupportedURL, .badURL:
             return TransportFailure(kind: .unsupportedURL, message: "the URL for \(host) cannot be requested")
         default:

@@ -23,10 +23,12 @@ public struct TransportFailure: Error, Sendable, Equatable, CustomStringConverti
         case network
     }
 
+    /// What went wrong.
     public var kind: Kind
     /// A short reason naming the host.
     public var message: String
 
+    /// A failure of the given kind.
     public init(kind: Kind, message: String) {
         self.kind = kind
         self.message = message
@@ -41,5 +43,6 @@ public struct TransportFailure: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
+    /// `kind: message`.
     public var description: String { "\(kind.rawValue): \(message)" }
 }

@@ -9,8 +9,10 @@ import Foundation
 /// unsupported messages are `ignored`. `read` (`mid`) and `delivery` (`mids`) become
 /// statuses. Other events (reactions, postbacks, `changes` of other fields) are `ignored`.
 public struct InstagramWebhookParser: Sendable {
+    /// Bounds on the bodies read.
     public var limits: WebhookLimits
 
+    /// A parser with the given bounds (64 levels, 1 MiB by default).
     public init(limits: WebhookLimits = WebhookLimits()) {
         self.limits = limits
     }

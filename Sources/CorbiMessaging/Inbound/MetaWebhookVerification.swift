@@ -36,6 +36,7 @@ public enum MetaVerificationError: Error, Sendable, Equatable, CustomStringConve
     /// `hub.challenge` is missing, too long or not printable ASCII.
     case invalidChallenge
 
+    /// A sentence for a log line.
     public var description: String {
         switch self {
         case .notConfigured: "The channel has no verify token."

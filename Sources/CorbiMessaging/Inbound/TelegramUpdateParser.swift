@@ -9,8 +9,10 @@ import Foundation
 /// sticker) by `file_id`, provider id `CHAT_ID:MESSAGE_ID`, `update_id` for deduplication.
 /// Other update kinds, and service messages without text or media, are `ignored`.
 public struct TelegramUpdateParser: Sendable {
+    /// Bounds on the bodies read.
     public var limits: WebhookLimits
 
+    /// A parser with the given bounds (64 levels, 1 MiB by default).
     public init(limits: WebhookLimits = WebhookLimits()) {
         self.limits = limits
     }

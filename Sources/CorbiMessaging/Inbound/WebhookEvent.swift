@@ -13,6 +13,7 @@ public enum WebhookEvent: Sendable, Equatable {
 
 /// A message from a person, as a provider delivered it.
 public struct ReceivedMessage: Sendable, Equatable {
+    /// The channel it came on.
     public var channel: Channel
     /// The sender's identifier as Corbi stores it: `+<digits>` on WhatsApp, the chat id on
     /// Telegram, the Instagram-scoped id, the lower-cased email address.
@@ -47,6 +48,7 @@ public struct ReceivedMessage: Sendable, Equatable {
     /// The part of the payload this event came from, to store as received.
     public var raw: JSONValue
 
+    /// A message with the given fields (parsers build these; tests and relays may too).
     public init(
         channel: Channel, sender: String, senderName: String? = nil, senderUsername: String? = nil, recipients: [String] = [],
         providerMessageId: String, text: String? = nil, subject: String? = nil, media: ReceivedMedia? = nil,
@@ -76,11 +78,16 @@ public struct ReceivedMessage: Sendable, Equatable {
 public struct ReceivedMedia: Sendable, Equatable {
     /// `image`, `document`, `audio`, `video`, `sticker`, `voice`, `file`, ... as the provider names it.
     public var kind: String
+    /// Where to fetch it, when the provider gives a URL (Instagram).
     public var url: String?
+    /// The provider's id to fetch it with (WhatsApp media id, Telegram `file_id`).
     public var id: String?
+    /// The MIME type, when given.
     public var mimeType: String?
+    /// The file name, when given (documents).
     public var fileName: String?
 
+    /// An attachment with the given fields.
     public init(kind: String, url: String? = nil, id: String? = nil, mimeType: String? = nil, fileName: String? = nil) {
         self.kind = kind
         self.url = url
@@ -92,11 +99,16 @@ public struct ReceivedMedia: Sendable, Equatable {
 
 /// A location a person shared.
 public struct ReceivedLocation: Sendable, Equatable {
+    /// Degrees north.
     public var latitude: Double
+    /// Degrees east.
     public var longitude: Double
+    /// The place's name, when given.
     public var name: String?
+    /// The place's address, when given.
     public var address: String?
 
+    /// A location with the given fields.
     public init(latitude: Double, longitude: Double, name: String? = nil, address: String? = nil) {
         self.latitude = latitude
         self.longitude = longitude
@@ -112,9 +124,11 @@ public enum DeliveryState: String, Sendable, Equatable, CaseIterable {
 
 /// A provider's report on a message we sent.
 public struct DeliveryStatusUpdate: Sendable, Equatable {
+    /// The channel the message was sent on.
     public var channel: Channel
     /// The id the send was accepted with (`SendReceipt.providerMessageId`).
     public var providerMessageId: String
+    /// Where the message now is.
     public var status: DeliveryState
     /// The recipient as Corbi stores identifiers (`+<digits>` on WhatsApp), when given.
     public var recipient: String?
@@ -122,10 +136,12 @@ public struct DeliveryStatusUpdate: Sendable, Equatable {
     public var errorCode: String?
     /// The provider's error title and message, cleaned of control characters.
     public var errorMessage: String?
+    /// When the provider says it happened.
     public var timestamp: Date?
     /// The part of the payload this event came from.
     public var raw: JSONValue
 
+    /// A status update with the given fields.
     public init(
         channel: Channel, providerMessageId: String, status: DeliveryState, recipient: String? = nil, errorCode: String? = nil,
         errorMessage: String? = nil, timestamp: Date? = nil, raw: JSONValue
@@ -143,11 +159,14 @@ public struct DeliveryStatusUpdate: Sendable, Equatable {
 
 /// A well-formed part of a payload that Corbi does not act on, kept as received.
 public struct IgnoredWebhookPart: Sendable, Equatable {
+    /// The channel it came on.
     public var channel: Channel
     /// Why it was not acted on (`message type reaction`, `echo of our own message`, ...).
     public var reason: String
+    /// The part as received.
     public var raw: JSONValue
 
+    /// An ignored part with the given fields.
     public init(channel: Channel, reason: String, raw: JSONValue) {
         self.channel = channel
         self.reason = reason

@@ -7,6 +7,7 @@ public struct WebhookLimits: Sendable, Equatable {
     /// The largest body accepted, in bytes (default 1 MiB, as `corbi serve` accepts).
     public var maxBytes: Int
 
+    /// Limits; the defaults suit provider webhooks.
     public init(maxDepth: Int = 64, maxBytes: Int = 1 << 20) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes

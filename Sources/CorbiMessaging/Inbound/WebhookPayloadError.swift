@@ -11,6 +11,7 @@ public enum WebhookPayloadError: Error, Sendable, Equatable, CustomStringConvert
     /// Not an RFC 5322 message Corbi can read.
     case notEmail(reason: String)
 
+    /// A sentence for an error message; it never quotes the payload.
     public var description: String {
         switch self {
         case .notJSON: "The body is not JSON."

@@ -66,6 +66,7 @@ public enum WebhookAuthenticationError: Error, Sendable, Equatable, CustomString
     /// The signature or token does not match.
     case mismatch
 
+    /// A sentence for a log line.
     public var description: String {
         switch self {
         case .notConfigured: "The channel has no secret to check webhook signatures with."

@@ -10,8 +10,10 @@ import Foundation
 /// without text or media (reactions, orders, unsupported) and other webhook fields are
 /// `ignored`. A body that is not in this shape throws, whole: nothing is half-read.
 public struct WhatsAppWebhookParser: Sendable {
+    /// Bounds on the bodies read.
     public var limits: WebhookLimits
 
+    /// A parser with the given bounds (64 levels, 1 MiB by default).
     public init(limits: WebhookLimits = WebhookLimits()) {
         self.limits = limits
     }

@@ -12,6 +12,7 @@ import Foundation
 /// text fails after the attachment went out, the outcome is accepted with the
 /// attachment's id and a warning rather than retried, so the attachment is never sent twice.
 public struct InstagramProvider: MessageProvider {
+    /// Always `.instagram`.
     public var channel: Channel { .instagram }
     /// The Instagram professional account id that sends.
     public let accountId: String
@@ -20,6 +21,7 @@ public struct InstagramProvider: MessageProvider {
     public let baseURL: URL
     private let transport: HTTPTransport
 
+    /// A provider for one account; `baseURL` is `CORBI_INSTAGRAM_API_URL` when set.
     public init(accountId: String, accessToken: String, baseURL: URL = ProviderEndpoints.instagram, transport: HTTPTransport) {
         self.accountId = accountId
         self.accessToken = Secret(accessToken)
@@ -27,6 +29,7 @@ public struct InstagramProvider: MessageProvider {
         self.transport = transport
     }
 
+    /// Sends `message` once; see the type's documentation for the requests made.
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
         let requests: [HTTPTransport.Request]
         switch self.requests(for: message) {

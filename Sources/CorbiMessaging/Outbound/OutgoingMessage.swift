@@ -19,6 +19,7 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// Email only: sender and unsubscribe targets. Required on the email channel.
     public var email: EmailDetails?
 
+    /// A message with the given fields.
     public init(
         channel: Channel, recipient: String, content: OutgoingContent, subject: String? = nil,
         mediaURL: String? = nil, traceId: String, email: EmailDetails? = nil

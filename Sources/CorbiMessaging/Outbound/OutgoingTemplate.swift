@@ -9,6 +9,7 @@ public struct OutgoingTemplate: Sendable, Equatable {
     /// The body as Corbi rendered it; sent as plain text on channels without templates.
     public var renderedText: String
 
+    /// A template message with the given fields.
     public init(name: String, languageCode: String, parameters: [TemplateParameter], renderedText: String) {
         self.name = name
         self.languageCode = languageCode
@@ -21,8 +22,10 @@ public struct OutgoingTemplate: Sendable, Equatable {
 public struct TemplateParameter: Sendable, Equatable {
     /// The placeholder's name for named templates; nil for positional ones.
     public var name: String?
+    /// The text put in the placeholder.
     public var value: String
 
+    /// A value, named (`name`) or positional (nil).
     public init(name: String?, value: String) {
         self.name = name
         self.value = value
@@ -56,6 +59,7 @@ public enum TemplateParameterError: Error, Sendable, Equatable, CustomStringConv
     /// A placeholder of the template has no value in the message's variables.
     case missingValue(placeholder: String)
 
+    /// A sentence for an error message.
     public var description: String {
         switch self {
         case .missingValue(let placeholder): "The template placeholder {{\(SafeText.clean(placeholder, limit: 60))}} has no value."

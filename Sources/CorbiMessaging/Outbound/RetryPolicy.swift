@@ -21,6 +21,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// 5 attempts, 30 s base, 1 h cap, `Retry-After` honoured up to a day.
     public static let standard = RetryPolicy()
 
+    /// A policy; the defaults are those documented on the type.
     public init(maxAttempts: Int = 5, baseDelay: TimeInterval = 30, maxDelay: TimeInterval = 3600, maxRetryAfter: TimeInterval = 86_400) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay

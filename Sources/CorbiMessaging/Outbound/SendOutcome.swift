@@ -38,6 +38,7 @@ public struct SendReceipt: Sendable, Equatable {
     /// that followed the text and was refused. Nil when all went well.
     public var warning: String?
 
+    /// A receipt with the given fields.
     public init(providerMessageId: String, providerStatus: String, warning: String? = nil) {
         self.providerMessageId = providerMessageId
         self.providerStatus = providerStatus
@@ -59,6 +60,7 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
     /// How long the provider asked us to wait before trying again, in seconds.
     public var retryAfter: TimeInterval?
 
+    /// A failure with the given fields.
     public init(code: String, message: String, retryAfter: TimeInterval? = nil) {
         self.code = code
         self.message = message

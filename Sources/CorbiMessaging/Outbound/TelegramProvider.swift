@@ -7,6 +7,7 @@ import Foundation
 /// (Telegram message ids are per chat). The token is in the URL path, so it is scrubbed
 /// from every outcome.
 public struct TelegramProvider: MessageProvider {
+    /// Always `.telegram`.
     public var channel: Channel { .telegram }
     private let botToken: Secret
     /// The API root, `ProviderEndpoints.telegram` unless a test or relay says otherwise.
@@ -16,12 +17,14 @@ public struct TelegramProvider: MessageProvider {
     /// Telegram refuses captions longer than this; longer text goes as a message with the link.
     static let captionLimit = 1024
 
+    /// A provider for one bot; `baseURL` is `CORBI_TELEGRAM_API_URL` when set.
     public init(botToken: String, baseURL: URL = ProviderEndpoints.telegram, transport: HTTPTransport) {
         self.botToken = Secret(botToken)
         self.baseURL = baseURL
         self.transport = transport
     }
 
+    /// Sends `message` once.
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
         let request: HTTPTransport.Request
         let chatId: Int64

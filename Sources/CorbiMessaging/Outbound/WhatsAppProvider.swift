@@ -11,6 +11,7 @@ import Foundation
 /// - `to` is the E.164 number without `+`. A reply `{"messages":[{"id":"wamid..."}]}` is
 ///   accepted with that id; errors are read from Meta's error object (see `MetaGraphError`).
 public struct WhatsAppProvider: MessageProvider {
+    /// Always `.whatsapp`.
     public var channel: Channel { .whatsapp }
     /// The WhatsApp Business phone number id that sends.
     public let phoneNumberId: String
@@ -19,6 +20,7 @@ public struct WhatsAppProvider: MessageProvider {
     public let baseURL: URL
     private let transport: HTTPTransport
 
+    /// A provider for one phone number; `baseURL` is `CORBI_WHATSAPP_API_URL` when set.
     public init(phoneNumberId: String, accessToken: String, baseURL: URL = ProviderEndpoints.whatsapp, transport: HTTPTransport) {
         self.phoneNumberId = phoneNumberId
         self.accessToken = Secret(accessToken)
@@ -26,6 +28,7 @@ public struct WhatsAppProvider: MessageProvider {
         self.transport = transport
     }
 
+    /// Sends `message` once.
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
         let request: HTTPTransport.Request
         switch self.request(for: message) {

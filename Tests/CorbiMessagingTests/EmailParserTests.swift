@@ -137,6 +137,16 @@ struct EmailParserTests {
         #expect(try parse(text).providerMessageId == first.providerMessageId)
     }
 
+    @Test("raw 8-bit Latin-1 headers are read as Latin-1; an empty body gives no text")
+    func latin1Headers() throws {
+        var message = Array("From: ".utf8) + [0x4A, 0xFC, 0x72, 0x67, 0x65, 0x6E] + Array(" <j@example.com>\nSubject: Gr".utf8) + [0xFC, 0xDF, 0x65]
+        message += Array("\nMessage-ID: <6@x>\n\n \n".utf8)
+        let parsed = try parser.parse(message)
+        #expect(parsed.senderName == "Jürgen")
+        #expect(parsed.subject == "Grüße")
+        #expect(parsed.text == nil)
+    }
+
     @Test("an mbox From_ line before the headers is skipped; bare LF endings work")
     func mbox() throws {
         let message = try parser.parse(bytes("From zoe@example.com Tue Dec  1 09:00:00 2026\nFrom: Zoë <zoe@example.com>\nMessage-ID: <5@x>\n\nHallo"))

@@ -154,6 +154,29 @@ struct TelegramProviderTests {
         }
     }
 
+    @Test("an error object is read even when it comes with HTTP 200")
+    func errorWith200() async throws {
+        try await FakeProvider.with({ _ in .json(200, #"{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3}}"#) }) { fake in
+            let outcome = await provider(fake).send(message())
+            #expect(outcome == .temporary(ProviderFailure(code: "429", message: "Too Many Requests", retryAfter: 3)))
+        }
+    }
+
+    @Test("a request prints as method and host only, never its path or headers")
+    func requestDescription() throws {
+        let provider = TelegramProvider(botToken: Self.token, transport: HTTPTransport())
+        guard case .success(let (request, _)) = provider.request(for: message()) else {
+            Issue.record("no request")
+            return
+        }
+        #expect(request.url.path.contains(Self.token))
+        #expect(String(describing: request) == "POST https://api.telegram.org/…")
+        var dumped = ""
+        dump(request, to: &dumped)
+        #expect(!dumped.contains(Self.token))
+        #expect(!String(reflecting: request).contains(Self.token))
+    }
+
     @Test("an answer that is not the Bot API's shape is never taken for a success")
     func unreadable() async throws {
         try await FakeProvider.with({ _ in .json(200, #"{"ok":true,"result":true}"#) }) { fake in

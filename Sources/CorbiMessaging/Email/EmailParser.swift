@@ -38,7 +38,7 @@ public struct EmailParser: Sendable {
         let messageId = entity.header("message-id").flatMap(Self.angleId) ?? Self.syntheticId(message)
         let inReplyTo = entity.header("in-reply-to").flatMap(Self.angleId)
         let date = entity.header("date").flatMap(EmailDate.parse)
-        let text = entity.text(depth: 0).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let text = entity.text(depth: 0).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
 
         let raw: JSONValue = .object([
             "from": .string(from.address), "fromName": .optional(from.displayName), "to": .array(recipients.map(JSONValue.string)),
@@ -89,7 +89,8 @@ private struct Entity {
             // An mbox separator line before the headers.
             if first && line.starts(with: Array("From ".utf8)) { first = false; continue }
             first = false
-            let text = MIMEDecoding.string(line, charset: nil)
+            // Raw 8-bit headers are UTF-8 when they decode as such, else Latin-1.
+            let text = MIMEDecoding.string(line, charset: "unknown-8bit")
             if let lead = line.first, lead == 0x20 || lead == 0x09, !lines.isEmpty {
                 lines[lines.count - 1] += text
             } else {

@@ -1,8 +1,9 @@
 import Foundation
 
 extension HTTPTransport {
-    /// One HTTP request to a provider.
-    public struct Request: Sendable, Equatable {
+    /// One HTTP request to a provider. Printing or dumping it shows the method and host
+    /// only: its headers and path may hold credentials.
+    public struct Request: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         /// `POST`, `GET`, ...
         public var method: String
         /// Where it goes.
@@ -27,6 +28,13 @@ extension HTTPTransport {
             all["Accept"] = "application/json"
             return Request(method: "POST", url: url, headers: all, body: body)
         }
+
+        /// `POST https://host/…`.
+        public var description: String { "\(method) \(url.scheme ?? "?")://\(url.host ?? "?")/…" }
+        /// The same as `description`.
+        public var debugDescription: String { description }
+        /// No children: nothing of the request shows in `dump`.
+        public var customMirror: Mirror { Mirror(self, children: [:]) }
     }
 
     /// A provider's answer. A redirect arrives here as the 3xx response it is: it is never followed.

@@ -60,16 +60,16 @@ public final class HTTPTransport: Sendable {
         let task = session.dataTask(with: urlRequest)
         let id = task.taskIdentifier
         let delegate = self.delegate
-        let timeout = self.timeout
+        // URLSession's own timeouts measure idle time and whole seconds; this bounds the
+        // whole exchange whatever the peer does.
+        let watchdog = DispatchWorkItem {
+            if delegate.markTimedOut(id) { task.cancel() }
+        }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, TransportFailure>, Never>) in
-                delegate.register(id, host: host, continuation: continuation)
+                delegate.register(id, host: host, watchdog: watchdog, continuation: continuation)
                 task.resume()
-                // URLSession's own timeouts measure idle time and whole seconds; this
-                // bounds the whole exchange whatever the peer does.
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                    if delegate.markTimedOut(id) { task.cancel() }
-                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
             }
         } onCancel: {
             task.cancel()
@@ -82,6 +82,7 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
     private struct Pending {
         var continuation: CheckedContinuation<Result<HTTPTransport.Response, TransportFailure>, Never>
         var host: String
+        var watchdog: DispatchWorkItem
         var response: HTTPURLResponse?
         var body = Data()
         var timedOut = false
@@ -97,9 +98,10 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
     }
 
     func register(
-        _ id: Int, host: String, continuation: CheckedContinuation<Result<HTTPTransport.Response, TransportFailure>, Never>
+        _ id: Int, host: String, watchdog: DispatchWorkItem,
+        continuation: CheckedContinuation<Result<HTTPTransport.Response, TransportFailure>, Never>
     ) {
-        lock.withLock { pending[id] = Pending(continuation: continuation, host: host) }
+        lock.withLock { pending[id] = Pending(continuation: continuation, host: host, watchdog: watchdog) }
     }
 
     /// Marks a task as timed out; false when it already finished.
@@ -145,6 +147,8 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let entry = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) }) else { return }
+        // A finished exchange releases its watchdog (and the task it holds) at once.
+        entry.watchdog.cancel()
         entry.continuation.resume(returning: Self.result(entry, task: task, error: error))
     }
 

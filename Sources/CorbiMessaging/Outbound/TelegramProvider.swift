@@ -93,14 +93,14 @@ public struct TelegramProvider: MessageProvider {
     func outcome(for response: HTTPTransport.Response, chatId: Int64) -> SendOutcome {
         if let redirect = HTTPOutcome.redirect(response) { return redirect }
         let root = (try? WireJSON.parse(response.body)).map { JSONNode($0) }
-        if (200..<300).contains(response.status) {
-            guard let root, root["ok"]?.bool == true, let result = root["result"], let messageId = result["message_id"]?.int else {
-                return HTTPOutcome.unreadableReply(response)
-            }
+        if let root, root["ok"]?.bool == true, (200..<300).contains(response.status) {
+            guard let result = root["result"], let messageId = result["message_id"]?.int else { return HTTPOutcome.unreadableReply(response) }
             let chat = result["chat"]?["id"]?.int ?? chatId
             return .accepted(SendReceipt(providerMessageId: "\(chat):\(messageId)", providerStatus: "sent"))
         }
-        guard let root, root["ok"]?.bool == false else { return HTTPOutcome.plainStatus(response) }
+        guard let root, root["ok"]?.bool == false else {
+            return (200..<300).contains(response.status) ? HTTPOutcome.unreadableReply(response) : HTTPOutcome.plainStatus(response)
+        }
         let code = root["error_code"]?.int.map { Int($0) } ?? response.status
         let description = root["description"]?.string ?? "HTTP \(response.status)"
         let retryAfter = root["parameters"]?["retry_after"]?.double.map { max(0, $0) } ?? HTTPOutcome.retryAfter(response)

@@ -15,7 +15,15 @@ struct FakeSendmail {
         script = folder.appendingPathComponent("sendmail")
         var lines = ["#!/bin/sh", "printf '%s\\n' \"$@\" > '\(folder.path)/args'"]
         if readInput { lines.append("cat > '\(folder.path)/stdin'") }
-        if sleep > 0 { lines.append("sleep \(sleep)") }
+        if sleep > 0 {
+            // The shell and its sleeping child record their process ids, so a test can
+            // check that a timeout stopped both.
+            lines.append("echo $$ > '\(folder.path)/pids'")
+            lines.append("sleep \(sleep) &")
+            lines.append("echo $! >> '\(folder.path)/pids'")
+            lines.append("wait")
+            lines.append("touch '\(folder.path)/slept'")
+        }
         if !stderr.isEmpty { lines.append("printf '%s' '\(stderr.replacingOccurrences(of: "'", with: "'\\''"))' >&2") }
         lines.append("exit \(status)")
         // Written through a close-on-exec descriptor: a process that another test spawns
@@ -37,6 +45,15 @@ struct FakeSendmail {
 
     /// What the script read on its standard input.
     var input: String? { try? String(contentsOf: folder.appendingPathComponent("stdin"), encoding: .utf8) }
+
+    /// The process ids of the shell and its sleep, when the script sleeps.
+    var processIds: [Int32] {
+        ((try? String(contentsOf: folder.appendingPathComponent("pids"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    /// Whether the script got past its sleep.
+    var slept: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("slept").path) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }

@@ -206,8 +206,10 @@ struct WhatsAppProviderTests {
             let outcome = await provider(fake, timeout: 0.5).send(template([]))
             #expect(outcome.isTemporary)
             #expect(outcome.failure?.code == "timeout")
-            let elapsed = Date().timeIntervalSince(started)
-            #expect(elapsed >= 0.45 && elapsed < 3)
+            // At least the timeout (Foundation alone would give up at once on Linux); an
+            // upper bound would only measure how loaded the machine is: without a timeout the
+            // fake answers after 30 s with a success, which the checks above refuse.
+            #expect(Date().timeIntervalSince(started) >= 0.45)
             #expect(!outcome.allText.contains(Self.token))
         }
     }

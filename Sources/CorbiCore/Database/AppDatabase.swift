@@ -8,9 +8,11 @@ public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     /// The clock and identifier source.
     public let environment: CorbiEnvironment
+    /// The key audit events are chained with (kept outside the database file), if any.
+    public let auditKey: AuditKey?
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
-    public init(path: String, environment: CorbiEnvironment = .live) throws {
+    public init(path: String, environment: CorbiEnvironment = .live, auditKey: AuditKey? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -27,16 +29,17 @@ public struct AppDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
-            try self.init(writer: pool, environment: environment)
+            try self.init(writer: pool, environment: environment, auditKey: auditKey)
         } catch let error as DatabaseError {
             throw Self.openError(error, path: path)
         }
     }
 
     /// Wraps an existing writer (tests) and migrates it.
-    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live) throws {
+    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live, auditKey: AuditKey? = nil) throws {
         self.writer = writer
         self.environment = environment
+        self.auditKey = auditKey
         do {
             try Self.migrator.migrate(writer)
         } catch let error as DatabaseError {

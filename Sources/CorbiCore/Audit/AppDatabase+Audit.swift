@@ -143,10 +143,10 @@ extension AppDatabase {
                 }
                 if !check.add(event) { return check.finish(storedHead: nil, headRequired: false) }
             case "auditHead":
-                storedHead = try? decoder.decode(AuditHead.self, from: data)
-                if storedHead == nil {
+                guard let row = try? decoder.decode(ExportedAuditHead.self, from: data) else {
                     return check.failed(at: nil, reason: "line \(lineNumber) is not a complete audit head")
                 }
+                storedHead = AuditHead(organizationId: row.organizationId, lastEventId: row.lastEventId, hash: row.lastHash, events: row.events)
             default:
                 continue
             }
@@ -171,4 +171,12 @@ extension AppDatabase {
 /// The `type` of an export line.
 private struct ExportLineType: Decodable {
     var type: String
+}
+
+/// An export's `auditHead` line: the head table's row.
+private struct ExportedAuditHead: Decodable {
+    var organizationId: Int64
+    var lastEventId: Int64
+    var lastHash: String
+    var events: Int
 }

@@ -123,24 +123,27 @@ struct MonitoringRange {
 
 /// The queries behind a summary: one per kind, over every day at once. `day CROSS JOIN`
 /// keeps the days as the outer loop, so each day is one range scan of an index that
-/// starts with (organizationId, that time).
+/// starts with (organizationId, that time). Each query names its index: given more than
+/// a few days, SQLite's planner preferred to build an automatic index over all of the
+/// organization's rows (seconds at a million messages) to those range scans.
 struct MonitoringQueries {
     let db: Database
     let organizationId: Int64
     let range: MonitoringRange
 
     /// The outbound counts read from a status time: (count, column).
-    static var outboundTimes: [(WritableKeyPath<OutboundDayCounts, Int>, String)] { [
-        (\.drafted, "createdAt"), (\.sent, "sentAt"), (\.delivered, "deliveredAt"), (\.read, "readAt"),
-        (\.failed, "failedAt"), (\.cancelled, "cancelledAt"),
+    static var outboundTimes: [(WritableKeyPath<OutboundDayCounts, Int>, String, index: String)] { [
+        (\.drafted, "createdAt", "outboundMessage_created"), (\.sent, "sentAt", "outboundMessage_sent"),
+        (\.delivered, "deliveredAt", "outboundMessage_delivered"), (\.read, "readAt", "outboundMessage_read"),
+        (\.failed, "failedAt", "outboundMessage_failed"), (\.cancelled, "cancelledAt", "outboundMessage_cancelled"),
     ] }
 
     func fill(_ summaries: inout [MonitoringSummary]) throws {
-        for (field, column) in Self.outboundTimes {
+        for (field, column, index) in Self.outboundTimes {
             for row in try rows(
                 """
-                SELECT day.d, m.channel, count(*) AS n FROM day CROSS JOIN outboundMessage m
-                WHERE m.organizationId = ? AND m.\(column) >= day.s AND m.\(column) < day.e
+                SELECT day.d, m.channel, count(*) AS n FROM day CROSS JOIN outboundMessage m INDEXED BY \(index)
+                WHERE m.organizationId = ? AND m.\(column) IS NOT NULL AND m.\(column) >= day.s AND m.\(column) < day.e
                 GROUP BY day.d, m.channel
                 """)
             {
@@ -149,7 +152,7 @@ struct MonitoringQueries {
         }
         for row in try rows(
             """
-            SELECT day.d, m.channel, m.status, count(*) AS n FROM day CROSS JOIN outboundMessage m
+            SELECT day.d, m.channel, m.status, count(*) AS n FROM day CROSS JOIN outboundMessage m INDEXED BY outboundMessage_waiting
             WHERE m.organizationId = ? AND m.status IN ('pending', 'retrying')
               AND coalesce(m.nextAttemptAt, m.scheduledFor) >= day.s AND coalesce(m.nextAttemptAt, m.scheduledFor) < day.e
             GROUP BY day.d, m.channel, m.status
@@ -160,8 +163,8 @@ struct MonitoringQueries {
         }
         for row in try rows(
             """
-            SELECT day.d, m.status, count(*) AS n FROM day CROSS JOIN outboundMessage m
-            WHERE m.organizationId = ? AND m.firstAttemptAt >= day.s AND m.firstAttemptAt < day.e
+            SELECT day.d, m.status, count(*) AS n FROM day CROSS JOIN outboundMessage m INDEXED BY outboundMessage_firstAttempt
+            WHERE m.organizationId = ? AND m.firstAttemptAt IS NOT NULL AND m.firstAttemptAt >= day.s AND m.firstAttemptAt < day.e
             GROUP BY day.d, m.status
             """)
         {
@@ -174,13 +177,13 @@ struct MonitoringQueries {
         }
 
         try count(
-            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i WHERE i.organizationId = ? AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
+            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i INDEXED BY inboundMessage_organization WHERE i.organizationId = ? AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
             into: \.inbound.received, &summaries)
         try count(
-            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i WHERE i.organizationId = ? AND i.contactId IS NULL AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
+            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i INDEXED BY inboundMessage_unknown WHERE i.organizationId = ? AND i.contactId IS NULL AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
             into: \.inbound.unknownSenders, &summaries)
         try count(
-            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i WHERE i.organizationId = ? AND i.intent = 'optOut' AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
+            "SELECT day.d, count(*) AS n FROM day CROSS JOIN inboundMessage i INDEXED BY inboundMessage_optOut WHERE i.organizationId = ? AND i.intent = 'optOut' AND i.receivedAt >= day.s AND i.receivedAt < day.e GROUP BY day.d",
             into: \.inbound.optOuts, &summaries)
 
         try count(events("bookings.book"), into: \.bookings.created, &summaries)
@@ -188,11 +191,11 @@ struct MonitoringQueries {
         try count(events("bookings.book", where: "json_extract(a.details, '$.status') = 'confirmed'"), into: \.bookings.confirmed, &summaries)
         try count(events("bookings.cancel"), into: \.bookings.cancelled, &summaries)
         try count(
-            "SELECT day.d, count(*) AS n FROM day CROSS JOIN booking b WHERE b.organizationId = ? AND b.start >= day.s AND b.start < day.e AND b.status <> 'cancelled' GROUP BY day.d",
+            "SELECT day.d, count(*) AS n FROM day CROSS JOIN booking b INDEXED BY booking_organization_time WHERE b.organizationId = ? AND b.start >= day.s AND b.start < day.e AND b.status <> 'cancelled' GROUP BY day.d",
             into: \.bookings.scheduledToday, &summaries)
 
         try count(
-            "SELECT day.d, count(*) AS n FROM day CROSS JOIN contact c WHERE c.organizationId = ? AND c.createdAt >= day.s AND c.createdAt < day.e GROUP BY day.d",
+            "SELECT day.d, count(*) AS n FROM day CROSS JOIN contact c INDEXED BY contact_created WHERE c.organizationId = ? AND c.createdAt >= day.s AND c.createdAt < day.e GROUP BY day.d",
             into: \.contacts.added, &summaries)
 
         for row in try rows(
@@ -200,7 +203,7 @@ struct MonitoringQueries {
             SELECT day.d, count(*) AS asked,
                    count(*) FILTER (WHERE a.outcome = 'ok' AND json_extract(a.details, '$.answered') = 1) AS answered,
                    count(*) FILTER (WHERE a.outcome = 'ok' AND json_extract(a.details, '$.answered') = 0) AS refused
-            FROM day CROSS JOIN auditEvent a
+            FROM day CROSS JOIN auditEvent a INDEXED BY auditEvent_organization_action_at
             WHERE a.organizationId = ? AND a.action = 'assistant.ask' AND a.at >= day.si AND a.at < day.ei
             GROUP BY day.d
             """)
@@ -213,7 +216,7 @@ struct MonitoringQueries {
     /// Successful audit events of one action per day.
     private func events(_ action: String, where extra: String? = nil) -> String {
         """
-        SELECT day.d, count(*) AS n FROM day CROSS JOIN auditEvent a
+        SELECT day.d, count(*) AS n FROM day CROSS JOIN auditEvent a INDEXED BY auditEvent_organization_action_at
         WHERE a.organizationId = ? AND a.action = '\(action)' AND a.at >= day.si AND a.at < day.ei AND a.outcome = 'ok'
         \(extra.map { "AND \($0)" } ?? "")
         GROUP BY day.d

@@ -18,23 +18,6 @@ public struct LLMConfiguration: Sendable, Equatable {
         self.timeout = timeout
         self.apiKey = apiKey
     }
-
-    /// From `CORBI_LLM_URL`, `CORBI_LLM_MODEL`, `CORBI_LLM_TIMEOUT` (seconds, default 30)
-    /// and `CORBI_LLM_API_KEY`; nil unless both URL and model are set. A base URL
-    /// (`http://127.0.0.1:8080`) gets `/v1/chat/completions` appended.
-    public static func fromEnvironment(_ env: [String: String]) -> LLMConfiguration? {
-        guard let raw = env["CORBI_LLM_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty,
-            let model = env["CORBI_LLM_MODEL"]?.trimmingCharacters(in: .whitespaces), !model.isEmpty,
-            var url = URL(string: raw), url.scheme == "http" || url.scheme == "https"
-        else { return nil }
-        if !url.path.hasSuffix("/chat/completions") {
-            let base = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
-            url = URL(string: base + (url.path.hasSuffix("/v1") ? "/chat/completions" : "/v1/chat/completions")) ?? url
-        }
-        let timeout = env["CORBI_LLM_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil } ?? 30
-        let key = env["CORBI_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        return LLMConfiguration(url: url, model: model, timeout: timeout, apiKey: key)
-    }
 }
 
 /// Why a model's reply was not used.
@@ -45,6 +28,9 @@ public enum LLMError: Error, CustomStringConvertible, Equatable {
     case malformed
     case uncited
     case unknownCitation(Int)
+    case tooLarge(Int)
+    /// A sentence of the reply is not supported by the passage it cites (or cites none).
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -54,12 +40,21 @@ public enum LLMError: Error, CustomStringConvertible, Equatable {
         case .malformed: "the model's reply was not a chat completion"
         case .uncited: "the model's reply cited no passage"
         case .unknownCitation(let n): "the model's reply cited [\(n)], which was not given"
+        case .tooLarge(let bytes): "the model's reply was larger than \(bytes / 1024) kB"
+        case .unsupported(let why): "the model's reply was not supported by the passages (\(why))"
         }
     }
 }
 
 /// Sends one chat-completion request and returns the reply's text.
+///
+/// Redirects are never followed: the API key must not travel to another host, and a model
+/// server has no reason to send one elsewhere. A reply larger than
+/// ``maximumReplyBytes`` is abandoned as it arrives.
 public struct LLMClient: Sendable {
+    /// The most of a reply read (a chat completion of a few sentences is a few kB).
+    public static let maximumReplyBytes = 256 * 1024
+
     public var configuration: LLMConfiguration
 
     public init(configuration: LLMConfiguration) {
@@ -85,29 +80,19 @@ public struct LLMClient: Sendable {
                 messages: [Message(role: "system", content: system), Message(role: "user", content: user)],
                 temperature: 0, stream: false))
 
-        final class Box: @unchecked Sendable {
-            var data: Data?
-            var response: URLResponse?
-            var error: (any Error)?
-        }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
+        let box = ReplyCollector(limit: Self.maximumReplyBytes)
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = configuration.timeout
         sessionConfiguration.timeoutIntervalForResource = configuration.timeout
-        let session = URLSession(configuration: sessionConfiguration)
+        let session = URLSession(configuration: sessionConfiguration, delegate: box, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: request) { data, response, error in
-            box.data = data
-            box.response = response
-            box.error = error
-            done.signal()
-        }
+        let task = session.dataTask(with: request)
         task.resume()
-        if done.wait(timeout: .now() + configuration.timeout + 0.5) == .timedOut {
+        if box.done.wait(timeout: .now() + configuration.timeout + 0.5) == .timedOut {
             task.cancel()
             throw LLMError.timedOut(configuration.timeout)
         }
+        if box.tooLarge { throw LLMError.tooLarge(Self.maximumReplyBytes) }
         if let error = box.error {
             if (error as? URLError)?.code == .timedOut { throw LLMError.timedOut(configuration.timeout) }
             throw LLMError.transport((error as? URLError).map { "\($0.code.rawValue)" } ?? "\(error)")
@@ -119,7 +104,7 @@ public struct LLMClient: Sendable {
             struct Choice: Decodable { var message: Message }
             var choices: [Choice]
         }
-        guard let data = box.data, let reply = try? JSONDecoder().decode(Reply.self, from: data),
+        guard let reply = try? JSONDecoder().decode(Reply.self, from: box.data),
             let content = reply.choices.first?.message.content
         else { throw LLMError.malformed }
         return content.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -158,5 +143,56 @@ public struct LLMClient: Sendable {
             index = reply.index(after: close)
         }
         return result + reply[index...]
+    }
+}
+
+/// Collects one response for `LLMClient`: the body up to a limit, no redirects.
+private final class ReplyCollector: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let limit: Int
+    let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var _data = Data()
+    private var _response: URLResponse?
+    private var _error: (any Error)?
+    private var _tooLarge = false
+
+    init(limit: Int) { self.limit = limit }
+
+    var data: Data { lock.withLock { _data } }
+    var response: URLResponse? { lock.withLock { _response } }
+    var error: (any Error)? { lock.withLock { _error } }
+    var tooLarge: Bool { lock.withLock { _tooLarge } }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        // nil: the redirect response itself is the result (an HTTP error for the caller).
+        completionHandler(nil)
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        lock.withLock { _response = response }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let over = lock.withLock {
+            _data.append(data)
+            if _data.count > limit { _tooLarge = true }
+            return _tooLarge
+        }
+        if over { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        lock.withLock {
+            if _response == nil { _response = task.response }
+            _error = error
+        }
+        done.signal()
     }
 }

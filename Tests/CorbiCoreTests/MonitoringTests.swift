@@ -26,6 +26,10 @@ import Testing
 
     static func instant(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }
 
+    static func day(_ text: String) -> LocalDateTime {
+        try! TimeInput.day(text, in: TimeZone(identifier: "Europe/Berlin")!, now: Date())
+    }
+
     /// `2026-11-24T22:30:00Z` as the schema stores it.
     static func stored(_ iso: String?) -> String? {
         iso.map { DatabaseDate.string(instant($0)) }
@@ -100,8 +104,8 @@ import Testing
         try outbound(s, channel: "email", status: "failed", created: "2026-11-24T23:00:00Z", firstAttempt: "2026-11-24T23:00:00Z", failed: "2026-11-24T23:00:00Z")
         try outbound(s, org: s.other.staff, status: "sent", created: "2026-11-24T22:30:00Z", sent: "2026-11-24T22:30:00Z")
 
-        let day24 = try s.w.db.monitoringSummary(s.clinic.viewer, day: CalendarDay("2026-11-24"))
-        let day25 = try s.w.db.monitoringSummary(s.clinic.viewer, day: CalendarDay("2026-11-25"))
+        let day24 = try s.w.db.monitoringSummary(s.clinic.viewer, day: Self.day("2026-11-24"))
+        let day25 = try s.w.db.monitoringSummary(s.clinic.viewer, day: Self.day("2026-11-25"))
         #expect(day24.outbound.sent == 1 && day24.outbound.drafted == 1 && day24.outbound.failed == 0)
         #expect(day25.outbound.sent == 1 && day25.outbound.drafted == 2 && day25.outbound.failed == 1)
         #expect(day25.byChannel[.email]?.failed == 1 && day25.byChannel[.whatsapp]?.sent == 1)
@@ -118,8 +122,8 @@ import Testing
         try outbound(
             s, status: "read", created: "2026-11-24T19:00:00Z", scheduled: "2026-11-25T08:00:00Z", firstAttempt: "2026-11-25T08:00:00Z",
             sent: "2026-11-25T08:00:01Z", delivered: "2026-11-25T08:00:05Z", read: "2026-11-26T07:00:00Z")
-        let days = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: CalendarDay("2026-11-26"))
-        #expect(days.map(\.day.description) == ["2026-11-24", "2026-11-25", "2026-11-26"])
+        let days = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: Self.day("2026-11-26"))
+        #expect(days.map { DateFormatting.day($0.day) } == ["2026-11-24", "2026-11-25", "2026-11-26"])
         #expect(days.map(\.outbound.drafted) == [1, 0, 0])
         #expect(days.map(\.outbound.sent) == [0, 1, 0])
         #expect(days.map(\.outbound.delivered) == [0, 1, 0])
@@ -131,9 +135,11 @@ import Testing
     @Test func theSpringDayHas23HoursAndTheAutumnDay25() throws {
         let s = try setup()
         let berlin = TimeZone(identifier: "Europe/Berlin")!
-        let spring = try CalendarDay("2026-03-29"), autumn = try CalendarDay("2026-10-25")
-        #expect(spring.adding(days: 1).start(in: berlin).timeIntervalSince(spring.start(in: berlin)) == 23 * 3600)
-        #expect(autumn.adding(days: 1).start(in: berlin).timeIntervalSince(autumn.start(in: berlin)) == 25 * 3600)
+        let spring = Self.day("2026-03-29"), autumn = Self.day("2026-10-25")
+        for (day, hours) in [(spring, 23.0), (autumn, 25.0)] {
+            let interval = TimeInput.interval(of: day, in: berlin)
+            #expect(interval.upperBound.timeIntervalSince(interval.lowerBound) == hours * 3600)
+        }
 
         // Spring: [2026-03-28 23:00Z, 2026-03-29 22:00Z).
         for sent in ["2026-03-28T22:59:59Z", "2026-03-28T23:00:00Z", "2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z", "2026-03-29T21:59:59Z", "2026-03-29T22:00:00Z"] {
@@ -143,10 +149,10 @@ import Testing
         for sent in ["2026-10-24T21:59:59Z", "2026-10-24T22:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "2026-10-25T22:59:59Z", "2026-10-25T23:00:00Z"] {
             try outbound(s, status: "sent", created: sent, sent: sent)
         }
-        let springDays = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: spring.adding(days: 1))
+        let springDays = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: TimeInput.day(1, after: spring))
         #expect(springDays.map(\.outbound.sent) == [1, 4, 1])
         #expect(springDays[1].outbound == (try direct(s, "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z")))
-        let autumnDays = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: autumn.adding(days: 1))
+        let autumnDays = try s.w.db.monitoringSummaries(s.clinic.staff, days: 3, through: TimeInput.day(1, after: autumn))
         #expect(autumnDays.map(\.outbound.sent) == [1, 4, 1])
         #expect(autumnDays[1].outbound == (try direct(s, "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z")))
         // One day asked alone gives the same as within a range.
@@ -159,14 +165,14 @@ import Testing
         try outbound(s, status: "retrying", created: "2026-11-25T08:00:00Z", scheduled: "2026-11-25T08:00:00Z", nextAttempt: "2026-11-25T23:10:00Z", firstAttempt: "2026-11-25T08:00:00Z")
         try outbound(s, channel: "telegram", status: "retrying", created: "2026-11-25T08:00:00Z", nextAttempt: "2026-11-25T12:00:00Z", firstAttempt: "2026-11-25T08:00:00Z")
         try outbound(s, status: "cancelled", created: "2026-11-25T08:00:00Z", scheduled: "2026-11-25T09:00:00Z", cancelled: "2026-11-25T08:30:00Z")
-        let day = try s.w.db.monitoringSummary(s.clinic.staff, day: CalendarDay("2026-11-25"))
+        let day = try s.w.db.monitoringSummary(s.clinic.staff, day: Self.day("2026-11-25"))
         #expect(day.outbound.pending == 1)
         #expect(day.outbound.retrying == 1)  // the other's next attempt is 00:10 on the 26th in Berlin
         #expect(day.byChannel[.telegram]?.retrying == 1)
         #expect(day.outbound.cancelled == 1)
         #expect(day.successRate == nil)  // first attempted, but neither through nor failed yet
         #expect(day.outbound == (try direct(s, "2026-11-24T23:00:00Z", "2026-11-25T23:00:00Z")))
-        #expect(try s.w.db.monitoringSummary(s.clinic.staff, day: CalendarDay("2026-11-26")).outbound.retrying == 1)
+        #expect(try s.w.db.monitoringSummary(s.clinic.staff, day: Self.day("2026-11-26")).outbound.retrying == 1)
     }
 
     @Test func inboundBookingsContactsAndQuestionsOfTheDay() throws {
@@ -198,7 +204,7 @@ import Testing
         s.w.clock.now = Self.instant("2026-11-25T23:30:00Z")
         _ = try db.addContact(s.clinic.staff, ContactInput(fullName: "Dora"))
 
-        let day = try db.monitoringSummary(s.clinic.viewer, day: CalendarDay("2026-11-25"))
+        let day = try db.monitoringSummary(s.clinic.viewer, day: Self.day("2026-11-25"))
         #expect(day.inbound == InboundDayCounts(received: 3, unknownSenders: 1, optOuts: 1))
         #expect(day.bookings.created == 3)
         #expect(day.bookings.confirmed == 2)  // one confirmed, one booked as confirmed
@@ -207,13 +213,13 @@ import Testing
         #expect(day.contacts.added == 2)
         #expect(day.assistant == AssistantDayCounts(asked: 4, answered: 2, refused: 1))
         let next = try db.monitoringSummary(s.clinic.viewer)  // today: the clock is on the 26th in Berlin
-        #expect(next.day.description == "2026-11-26")
+        #expect(DateFormatting.day(next.day) == "2026-11-26")
         #expect(next.inbound.received == 1 && next.contacts.added == 1 && next.bookings.scheduledToday == 1)
     }
 
     @Test func theJSONHasTheDesignsShape() throws {
         let s = try setup()
-        let summary = try s.w.db.monitoringSummary(s.clinic.staff, day: CalendarDay("2026-11-25"))
+        let summary = try s.w.db.monitoringSummary(s.clinic.staff, day: Self.day("2026-11-25"))
         let data = try JSONEncoder().encode(summary)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["organization", "day", "timezone", "outbound", "successRate", "byChannel", "inbound", "bookings", "contacts", "assistant"])
@@ -230,16 +236,16 @@ import Testing
         #expect(Set((object["assistant"] as? [String: Any])?.keys ?? [:].keys) == ["asked", "answered", "refused"])
     }
 
-    @Test func daysAreCheckedAndDatesAreDates() throws {
+    @Test func theNumberOfDaysIsChecked() throws {
         let s = try setup()
         #expect(bookingExitCode { _ = try s.w.db.monitoringSummaries(s.clinic.staff, days: 0) } == 65)
         #expect(bookingExitCode { _ = try s.w.db.monitoringSummaries(s.clinic.staff, days: AppDatabase.monitoringMaxDays + 1) } == 65)
-        #expect(try s.w.db.monitoringSummaries(s.clinic.staff, days: 400, through: CalendarDay("2027-01-01")).count == 400)
-        for bad in ["2026-02-29", "2026-13-01", "10000-01-01", "26-1-1", "tomorrow"] {
-            #expect(bookingExitCode { _ = try CalendarDay(bad) } == 65, "\(bad)")
-        }
-        #expect(try CalendarDay("2028-02-29").adding(days: 1).description == "2028-03-01")
-        #expect(try CalendarDay("2026-12-31").adding(days: -365).description == "2025-12-31")
+        let year = try s.w.db.monitoringSummaries(s.clinic.staff, days: 400, through: Self.day("2027-01-01"))
+        #expect(year.count == 400)
+        #expect(DateFormatting.day(year[0].day) == "2025-11-28" && DateFormatting.day(year[399].day) == "2027-01-01")
+        // A day given with a time is the whole day.
+        let noon = LocalDateTime(year: 2026, month: 11, day: 25, hour: 12)
+        #expect(DateFormatting.day(try s.w.db.monitoringSummary(s.clinic.staff, day: noon).day) == "2026-11-25")
     }
 
     @Test func outboundStatusCountsFollowEveryChange() throws {

@@ -1,7 +1,8 @@
-import CorbiCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct OrganizationServiceTests {
     @Test func migrationsCreateTheWholeDomain() throws {
@@ -53,7 +54,7 @@ import Testing
 
     @Test func actorIsResolvedOrTheChoicesAreListed() throws {
         let w = try TestWorkspace()
-        #expect { try w.db.resolveActor(user: nil, organization: nil) } throws: { "\($0)".contains("corbi init") }
+        #expect { try w.db.resolveActor(user: nil, organization: nil) } throws: { ($0 as? CorbiError)?.hints == [.initialize] }
         _ = try w.db.createOrganization(name: "Alpha", domain: "alpha.example", adminEmail: "ann@alpha.example")
         let ann = try w.db.resolveActor(user: nil, organization: nil)
         #expect(ann.name == "ann@alpha.example" && ann.role == .admin)

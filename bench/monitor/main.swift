@@ -58,13 +58,14 @@ case "time":
         try Row.fetchAll(db, sql: "SELECT 'outbound', count(*) FROM outboundMessage UNION ALL SELECT 'inbound', count(*) FROM inboundMessage UNION ALL SELECT 'bookings', count(*) FROM booking UNION ALL SELECT 'contacts', count(*) FROM contact UNION ALL SELECT 'audit events', count(*) FROM auditEvent")
     }
     print("database: " + counts.map { "\($0[1] as Int) \($0[0] as String)" }.joined(separator: ", "))
+    let zone = TimeZone(identifier: "Europe/Berlin")!
     for text in arguments.dropFirst(3) {
-        let day = try CalendarDay(text)
+        let day = try TimeInput.day(text, in: zone, now: Date())
         let summary = try db.monitoringSummary(actor, day: day)
-        print("\(day): drafted \(summary.outbound.drafted), sent \(summary.outbound.sent), delivered \(summary.outbound.delivered), read \(summary.outbound.read), failed \(summary.outbound.failed), success rate \(summary.successRate.map { String(format: "%.3f", $0) } ?? "null"), inbound \(summary.inbound.received), bookings created \(summary.bookings.created), scheduled \(summary.bookings.scheduledToday)")
-        try report("monitoringSummary(\(day))") { _ = try db.monitoringSummary(actor, day: day) }
+        print("\(DateFormatting.day(day)): drafted \(summary.outbound.drafted), sent \(summary.outbound.sent), delivered \(summary.outbound.delivered), read \(summary.outbound.read), failed \(summary.outbound.failed), success rate \(summary.successRate.map { String(format: "%.3f", $0) } ?? "null"), inbound \(summary.inbound.received), bookings created \(summary.bookings.created), scheduled \(summary.bookings.scheduledToday)")
+        try report("monitoringSummary(\(DateFormatting.day(day)))") { _ = try db.monitoringSummary(actor, day: day) }
     }
-    let last = try CalendarDay(arguments.count > 3 ? arguments[3] : "2026-06-15")
+    let last = try TimeInput.day(arguments.count > 3 ? arguments[3] : "2026-06-15", in: zone, now: Date())
     for days in [7, 30, 365] {
         try report("monitoringSummaries(days: \(days))", runs: days == 365 ? 5 : 15) {
             _ = try db.monitoringSummaries(actor, days: days, through: last)

@@ -230,7 +230,7 @@ extension AppDatabase {
     private static func clashError(_ plan: ContactMergePlan, zone: TimeZone) -> CorbiError {
         func describe(_ d: BookingDetail) -> String {
             "#\(d.booking.id!) (\(d.booking.title), \(d.contactName)\(d.booking.location.map { ", \($0)" } ?? "")) "
-                + BookingText.range(d.booking.start, d.booking.end, zone: zone)
+                + DateFormatting.range(d.booking.start, d.booking.end, in: zone)
         }
         let list = plan.clashes.map { "\(describe($0.moving)) would overlap \(describe($0.existing))" }
         return CorbiError.invalid(

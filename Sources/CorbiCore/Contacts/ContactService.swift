@@ -14,7 +14,7 @@ extension AppDatabase {
     /// identity conflicts.
     public func addContact(_ actor: Actor, _ input: ContactInput) throws -> Contact {
         guard let name = input.fullName, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            let error = CorbiError.invalid("A contact needs a name (--name).")
+            let error = CorbiError.invalid("A contact needs a name.", hints: [.name])
             try? auditRefusal(actor, entry: AuditEntry(action: "contacts.add"), error: error)
             throw error
         }

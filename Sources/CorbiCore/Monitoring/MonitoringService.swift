@@ -5,9 +5,10 @@ extension AppDatabase {
     /// The most days one monitoring request covers.
     public static let monitoringMaxDays = 1000
 
-    /// One day of the actor's organization (every member); today when `day` is nil. See
-    /// ``monitoringSummaries(_:days:through:)`` for what each count means.
-    public func monitoringSummary(_ actor: Actor, day: CalendarDay? = nil) throws -> MonitoringSummary {
+    /// One day of the actor's organization (every member); today when `day` is nil. The
+    /// day is a calendar day as ``TimeInput/day(_:in:now:)`` reads it (its time is
+    /// ignored). See ``monitoringSummaries(_:days:through:)`` for what each count means.
+    public func monitoringSummary(_ actor: Actor, day: LocalDateTime? = nil) throws -> MonitoringSummary {
         try monitoringSummaries(actor, days: 1, through: day)[0]
     }
 
@@ -44,7 +45,7 @@ extension AppDatabase {
     ///   included); `answered`: of those, answered from the knowledge base; `refused`: of
     ///   those, declined for want of a supported answer. A question that failed (no
     ///   knowledge base, say) counts as asked only.
-    public func monitoringSummaries(_ actor: Actor, days: Int, through last: CalendarDay? = nil) throws -> [MonitoringSummary] {
+    public func monitoringSummaries(_ actor: Actor, days: Int, through last: LocalDateTime? = nil) throws -> [MonitoringSummary] {
         guard (1...Self.monitoringMaxDays).contains(days) else {
             throw CorbiError.invalid("The number of days must be from 1 to \(Self.monitoringMaxDays) (not \(days)).")
         }
@@ -52,9 +53,10 @@ extension AppDatabase {
             // The zone as it is now, not as it was when the actor was resolved.
             let organization = try Organization.fetchOne(db, key: actor.organizationId) ?? actor.organization
             let zone = organization.timeZone
-            let last = last ?? CalendarDay(containing: environment.now(), in: zone)
-            let first = last.adding(days: -(days - 1))
-            let calendarDays = (0..<days).map { first.adding(days: $0) }
+            let given = last ?? TimeInput.day(of: environment.now(), in: zone)
+            let last = LocalDateTime(year: given.year, month: given.month, day: given.day)
+            let first = TimeInput.day(-(days - 1), after: last)
+            let calendarDays = (0..<days).map { TimeInput.day($0, after: first) }
             var summaries = calendarDays.map { MonitoringSummary(organization: organization.domain, day: $0, timezone: organization.timezone) }
             let range = MonitoringRange(days: calendarDays, zone: zone)
             try MonitoringQueries(db: db, organizationId: actor.organizationId, range: range).fill(&summaries)
@@ -105,8 +107,8 @@ struct MonitoringRange {
     let cte: String
     let arguments: StatementArguments
 
-    init(days: [CalendarDay], zone: TimeZone) {
-        let bounds = days.map { $0.start(in: zone) } + [days.last!.adding(days: 1).start(in: zone)]
+    init(days: [LocalDateTime], zone: TimeZone) {
+        let bounds = days.map { TimeInput.interval(of: $0, in: zone).lowerBound } + [TimeInput.interval(of: days.last!, in: zone).upperBound]
         var arguments: StatementArguments = []
         var rows: [String] = []
         for index in days.indices {

@@ -64,7 +64,8 @@ public struct AssistantDayCounts: Codable, Equatable, Sendable {
 public struct MonitoringSummary: Encodable, Equatable, Sendable {
     /// The organization's domain.
     public var organization: String
-    public var day: CalendarDay
+    /// The calendar day (its time fields are zero).
+    public var day: LocalDateTime
     /// The zone the day was read in (the organization's).
     public var timezone: String
     public var outbound = OutboundDayCounts()
@@ -86,7 +87,7 @@ public struct MonitoringSummary: Encodable, Equatable, Sendable {
     public var contacts = ContactDayCounts()
     public var assistant = AssistantDayCounts()
 
-    public init(organization: String, day: CalendarDay, timezone: String) {
+    public init(organization: String, day: LocalDateTime, timezone: String) {
         self.organization = organization
         self.day = day
         self.timezone = timezone
@@ -100,7 +101,7 @@ public struct MonitoringSummary: Encodable, Equatable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(organization, forKey: .organization)
-        try c.encode(day.description, forKey: .day)
+        try c.encode(DateFormatting.day(day), forKey: .day)
         try c.encode(timezone, forKey: .timezone)
         try c.encode(outbound, forKey: .outbound)
         try c.encode(successRate, forKey: .successRate)

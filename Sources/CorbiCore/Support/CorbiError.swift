@@ -37,22 +37,23 @@ public enum CorbiError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    /// The message with the hints named by their neutral names (front ends name them
-    /// their own way: see ``rendered(naming:)``).
-    public var description: String {
-        rendered { $0.rawValue }
-    }
+    /// The message alone; front ends add the hints their own way (``rendered(naming:)``).
+    public var description: String { message }
 
-    /// The message with the hints spelled by `name`, before its final full stop:
-    /// "Give a duration or an end, not both (--duration, --end)."
+    /// The message with the hints spelled by `name`, at the end of its first line, before
+    /// a closing full stop or colon: "Give a duration or an end, not both (--duration, --end)."
     public func rendered(naming name: (InputHint) -> String) -> String {
         let hints = self.hints
         guard !hints.isEmpty else { return message }
         let named = "(" + hints.map(name).joined(separator: ", ") + ")"
-        if message.hasSuffix(".") {
-            return String(message.dropLast()) + " " + named + "."
+        let lineEnd = message.firstIndex(of: "\n") ?? message.endIndex
+        var head = String(message[..<lineEnd])
+        let rest = message[lineEnd...]
+        if let last = head.last, last == "." || last == ":" {
+            head.removeLast()
+            return head + " " + named + String(last) + rest
         }
-        return message + " " + named
+        return head + " " + named + rest
     }
 
     /// The process exit code of the contract.
@@ -80,10 +81,15 @@ public enum CorbiError: Error, CustomStringConvertible, Equatable, Sendable {
 /// (a JSON field, say); the CLI maps every case to its flag, so a new case cannot go
 /// unnamed there.
 public enum InputHint: String, CaseIterable, Sendable {
-    case allowOverlap, allowPast, at, body, bodyFile, booking, callingCode, channel, duration, end, language, limit
+    case allowOverlap, allowPast, at, body, bodyFile, booking, callingCode, channel, duration, end, knowledgeBase, language
+    case limit
     case location, name, notes, organization, skipInvalid, subject, text, title, today, user, week
     /// Setting up a workspace (`corbi init`).
     case initialize
+    /// Approving a template (`templates approve`).
+    case approveTemplate
+    /// Changing an existing template (`templates update`).
+    case updateTemplate
     /// The per-channel sending rate (`outbox rate`).
     case rate
 }

@@ -52,9 +52,10 @@ case "time":
             if case .statement(let statement) = event { captured.add(statement.expandedSQL) }
         }
     }
-    let db = try AppDatabase(writer: try DatabasePool(path: path, configuration: configuration))
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    let db = try AppDatabase(writer: pool)
     let actor = try db.resolveActor(user: "admin@bench.example", organization: "bench.example")
-    let counts = try db.writer.read { db in
+    let counts = try pool.read { db in
         try Row.fetchAll(db, sql: "SELECT 'outbound', count(*) FROM outboundMessage UNION ALL SELECT 'inbound', count(*) FROM inboundMessage UNION ALL SELECT 'bookings', count(*) FROM booking UNION ALL SELECT 'contacts', count(*) FROM contact UNION ALL SELECT 'audit events', count(*) FROM auditEvent")
     }
     print("database: " + counts.map { "\($0[1] as Int) \($0[0] as String)" }.joined(separator: ", "))
@@ -84,7 +85,7 @@ case "time":
         let condition = body.components(separatedBy: "WHERE ").dropFirst().first?.components(separatedBy: "GROUP BY").first ?? ""
         let kind = condition.replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression)
             .replacingOccurrences(of: "'[0-9: .TZ-]+'", with: "?", options: .regularExpression).prefix(110)
-        let plan = try db.writer.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+        let plan = try pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
         print("- \(from): \(kind)")
         for line in plan where !line.contains("CO-ROUTINE") && !line.contains("SCAN 1 CONSTANT ROW") {
             print("    \(line)")

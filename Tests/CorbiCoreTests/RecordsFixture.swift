@@ -24,7 +24,7 @@ struct RecordsFixture {
         let db = w.db
         let anna = try db.addContact(
             org.staff,
-            ContactInput(fullName: "Anna \(tag)", email: "anna@\(tag).test", phone: "0151 1234567", tags: ["vip"], notes: "line 1\n\"quoted\" \\ tab\t"))
+            ContactInput(fullName: "Anna \(tag)", email: "anna@\(tag).test", phone: "0151 1234567", tags: ["vip"], notes: "line 1\n\"quoted\" \\ tab\t escape \u{1B}[2J ünï ☀️"))
         let ben = try db.addContact(org.staff, ContactInput(fullName: "Ben \(tag)", telegram: "4242"))
         // An identity conflict: Ben asks for Anna's email.
         _ = try? db.updateContact(org.staff, ref: "#\(ben.id!)", ContactInput(email: "anna@\(tag).test"))

@@ -208,6 +208,24 @@ import Testing
         #expect(!AppDatabase.verifyExportedAudit(lines: lines, key: Self.otherKey).ok)
     }
 
+    @Test func theKeyTravelsWithTheConnectionSoEveryServiceChainsWithIt() throws {
+        let (w, admin) = try workspace(key: Self.key)
+        // What the dispatcher and the webhooks do: append with nothing but the connection.
+        let event = try w.db.writer.write { db in
+            try AuditLog.append(
+                db, organizationId: admin.organizationId, actor: "dispatcher", entry: AuditEntry(action: "outbox.attempt"),
+                traceId: "t", at: w.clock.now)
+        }
+        #expect(event.hash == AuditLog.hash(of: event, key: Self.key))
+        #expect(try w.db.verifyAudit(admin).ok)
+        // A writer opened without the key cannot be handed one.
+        let plain = try DatabasePool(path: w.folder.appendingPathComponent("corbi.sqlite").path, configuration: AppDatabase.makeConfiguration())
+        #expect(bookingExitCode { _ = try AppDatabase(writer: plain, auditKey: Self.key) } == 70)
+        let keyed = try DatabasePool(
+            path: w.folder.appendingPathComponent("corbi.sqlite").path, configuration: AppDatabase.makeConfiguration(auditKey: Self.key))
+        #expect(try AppDatabase(writer: keyed, auditKey: Self.key).verifyAudit(admin).ok)
+    }
+
     @Test func keyFiles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-key-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

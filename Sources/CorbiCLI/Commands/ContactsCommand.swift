@@ -146,18 +146,7 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let text: String
-            if file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CorbiError.notFound("Cannot read \(file): no such file.")
-                }
-                guard let decoded = String(data: data, encoding: .utf8) else {
-                    throw CorbiError.invalid("\(file) is not UTF-8 text.")
-                }
-                text = decoded
-            }
+            let text = try InputFile.text(file)
             let r = try session.database().importContacts(try session.actor(), csv: text, skipInvalid: skipInvalid)
             let summary = "Imported: \(r.created) created, \(r.updated) updated, \(r.unchanged) unchanged, \(r.skipped.count) skipped."
             return CommandOutput(

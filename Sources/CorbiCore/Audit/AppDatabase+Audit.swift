@@ -23,7 +23,7 @@ extension AppDatabase {
                 let result = try body(db, &entry)
                 try AuditLog.append(
                     db, organizationId: actor.organizationId, actor: actor.name, entry: entry,
-                    traceId: traceId, at: environment.now(), key: auditKey)
+                    traceId: traceId, at: environment.now())
                 return result
             }
         } catch let error as CorbiError where error.isRefusal {
@@ -44,7 +44,7 @@ extension AppDatabase {
         _ = try writer.write { db in
             try AuditLog.append(
                 db, organizationId: actor.organizationId, actor: actor.name, entry: refused,
-                outcome: "refused", traceId: traceId ?? environment.makeID(), at: environment.now(), key: auditKey)
+                outcome: "refused", traceId: traceId ?? environment.makeID(), at: environment.now())
         }
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 
 /// A secret kept outside the database file that turns the audit chain into an HMAC
 /// chain: someone who can write the database but has not got the key can still edit an
@@ -74,4 +75,21 @@ public struct AuditKey: Sendable {
 
     /// Whether `hash` was made with a key.
     public static func isKeyed(_ hash: String) -> Bool { hash.hasPrefix(hashPrefix) }
+
+    // The key travels with the connection, as an SQL function that only this process
+    // defines: services that append audit events with nothing but a `Database` (the
+    // dispatcher, webhooks) chain with the key without being handed it.
+    private static let functionName = "corbi_audit_key"
+
+    /// Makes `key` the audit key of the connection `db` (none: a function returning NULL).
+    static func attach(_ key: AuditKey?, to db: Database) {
+        db.add(function: DatabaseFunction(functionName, argumentCount: 0, pure: true) { _ in key?.bytes })
+    }
+
+    /// The audit key of the connection: nil when it has none, or was opened without
+    /// ``AppDatabase/makeConfiguration(auditKey:)``.
+    static func ofConnection(_ db: Database) throws -> AuditKey? {
+        guard let statement = try? db.cachedStatement(sql: "SELECT \(functionName)()") else { return nil }
+        return try Data.fetchOne(statement).map { try AuditKey(bytes: $0) }
+    }
 }

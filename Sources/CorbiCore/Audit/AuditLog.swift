@@ -8,13 +8,15 @@ import GRDB
 /// is an HMAC-SHA256 under the key instead (`hmac:<hex>`), which only the key's holder
 /// can compute.
 public enum AuditLog {
-    /// Appends an event inside the caller's transaction, keyed when `key` is given. A
-    /// trail that already has keyed events takes no unkeyed ones (77 without the key).
+    /// Appends an event inside the caller's transaction, chained with the connection's
+    /// audit key when it has one (``AppDatabase/makeConfiguration(auditKey:)``). A trail
+    /// that already has keyed events takes no unkeyed ones (77 without the key).
     @discardableResult
     public static func append(
         _ db: Database, organizationId: Int64, actor: String, entry: AuditEntry,
-        outcome: String = "ok", traceId: String, at: Date, key: AuditKey?
+        outcome: String = "ok", traceId: String, at: Date
     ) throws -> AuditEvent {
+        let key = try AuditKey.ofConnection(db)
         let head = try Row.fetchOne(
             db, sql: "SELECT lastEventId, lastHash, events FROM auditHead WHERE organizationId = ?",
             arguments: [organizationId])

@@ -61,10 +61,10 @@ private let recordsSchema = """
     CREATE INDEX auditEvent_organization_action_at ON auditEvent(organizationId, action, at);
     DROP INDEX auditEvent_organization_action;
 
-    -- Foreign keys without an index make every deleted parent scan the child table:
-    -- deleting a template scanned all outbound messages, deleting a message all tokens.
+    -- A foreign key without an index makes every deleted parent scan the child table:
+    -- deleting a template scanned all outbound messages. (Tokens by message: v3.)
     CREATE INDEX outboundMessage_template ON outboundMessage(templateId);
-    CREATE INDEX unsubscribeToken_message ON unsubscribeToken(messageId);
+    -- An export reads an organization's tokens; a deletion deletes them.
     CREATE INDEX unsubscribeToken_organization ON unsubscribeToken(organizationId);
 
     -- Outbound messages per organization, channel and status, kept by triggers, so

@@ -37,7 +37,7 @@ extension AppDatabase {
                     entry: AuditEntry(
                         action: "org.init", target: "organization:\(organization.id!)",
                         details: ["name": .string(name), "domain": .string(domain), "timezone": .string(zone), "admin": .string(email)]),
-                    traceId: environment.makeID(), at: now, key: auditKey)
+                    traceId: environment.makeID(), at: now)
                 return InitResult(organization: organization, admin: user)
             }
         } catch let error as DatabaseError {

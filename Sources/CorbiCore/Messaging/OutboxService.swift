@@ -145,6 +145,19 @@ extension AppDatabase {
         }
     }
 
+    /// The attempts of several of the organization's messages at once (for a list), by
+    /// message id, oldest first; ids of other organizations find nothing.
+    public func outboxAttempts(_ actor: Actor, messageIds: [Int64]) throws -> [Int64: [OutboundAttempt]] {
+        guard !messageIds.isEmpty else { return [:] }
+        return try read(actor) { db in
+            let attempts = try OutboundAttempt
+                .filter(Column("organizationId") == actor.organizationId && messageIds.contains(Column("messageId")))
+                .order(Column("messageId"), Column("attempt"))
+                .fetchAll(db)
+            return Dictionary(grouping: attempts, by: \.messageId)
+        }
+    }
+
     /// Sets how many messages a minute the organization sends on a channel (admins).
     public func setChannelRate(_ actor: Actor, channel: String, perMinute: Int) throws -> ChannelRate {
         try perform(actor, "outbox.rate", requires: .administer, target: "channel:\(channel)") { db, entry in

@@ -156,6 +156,15 @@ import Testing
         #expect(bookingExitCode { _ = try f.db.mergeContacts(f.staff, keep: "Anna", other: "Ben") } == 65)
     }
 
+    @Test func notesTooLongTogetherAreNotCut() throws {
+        let f = try BookingFixture()
+        let half = String(repeating: "n", count: Validation.maximumNotesLength / 2 + 1)
+        _ = try f.db.updateContact(f.staff, ref: "Anna", ContactInput(notes: half))
+        _ = try f.db.updateContact(f.staff, ref: "Ben", ContactInput(notes: half + "b"))
+        #expect(bookingErrorMessage { _ = try f.db.mergeContacts(f.staff, keep: "Anna", other: "Ben") }.contains("shorten"))
+        #expect(try f.db.contacts(f.staff).total == 2)
+    }
+
     @Test func anOptOutOfEitherContactHolds() throws {
         let f = try BookingFixture()
         _ = try f.db.updateContact(f.staff, ref: "Ben", ContactInput(status: "unsubscribed"))

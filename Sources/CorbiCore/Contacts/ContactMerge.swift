@@ -156,6 +156,11 @@ extension AppDatabase {
         if let otherNotes = other.notes, !otherNotes.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, otherNotes != keep.notes {
             merged.notes = keep.notes.map { $0 + "\n\n" + otherNotes } ?? otherNotes
             notesAppended = true
+            // Cutting notes to fit would lose what someone wrote: a person shortens them.
+            if let notes = merged.notes, notes.count > Validation.maximumNotesLength {
+                throw CorbiError.invalid(
+                    "Together the notes of \(keep.label) and \(other.label) are \(notes.count) characters, more than the \(Validation.maximumNotesLength) a contact may have; shorten either first. Nothing was changed.")
+            }
         }
         if keep.status == .active && other.status != .active { merged.status = other.status }
         merged.lastInboundAt = [keep.lastInboundAt, other.lastInboundAt].compactMap { $0 }.max()

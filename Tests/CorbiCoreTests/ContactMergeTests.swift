@@ -194,6 +194,13 @@ import Testing
         #expect(list[0].attempted == .contact(id: f.ben.id!, name: "Ben Meyer"))
         #expect(list[1].attempted == .none)
         #expect(list.allSatisfy { $0.owner == .contact(id: f.anna.id!, name: "Anna Schmidt") && !$0.conflict.isResolved })
+        // Settled by hand: different people after all.
+        #expect(bookingExitCode { _ = try f.db.resolveIdentityConflict(f.viewer, id: list[0].conflict.id!) } == 77)
+        let settled = try f.db.resolveIdentityConflict(f.staff, id: list[0].conflict.id!)
+        #expect(settled.conflict.resolvedBy == "staff@clinic.example" && settled.attempted == list[0].attempted)
+        #expect(bookingExitCode { _ = try f.db.resolveIdentityConflict(f.staff, id: list[0].conflict.id!) } == 65)
+        #expect(bookingExitCode { _ = try f.db.resolveIdentityConflict(f.staff, id: 999) } == 66)
+        #expect(try f.db.identityConflicts(f.viewer, unresolvedOnly: true).map(\.conflict.id) == [list[1].conflict.id])
         _ = try f.db.deleteContact(f.staff, ref: "Anna")
         list = try f.db.identityConflicts(f.viewer)
         #expect(list.allSatisfy { $0.owner == .gone })

@@ -48,4 +48,33 @@ extension AppDatabase {
             }
         }
     }
+
+    /// Marks a conflict settled without a merge (staff and admins): the two contacts are
+    /// different people, or the identifier was mistyped. 65 if it is settled already, 66
+    /// if the organization has no such conflict.
+    public func resolveIdentityConflict(_ actor: Actor, id: Int64) throws -> IdentityConflictEntry {
+        try perform(actor, "contacts.conflictResolve", requires: .write, target: "identityConflict:\(id)") { db, entry in
+            guard var conflict = try IdentityConflict.filter(Column("id") == id && Column("organizationId") == actor.organizationId).fetchOne(db)
+            else {
+                throw CorbiError.notFound("No identity conflict #\(id).")
+            }
+            if let resolvedAt = conflict.resolvedAt {
+                throw CorbiError.invalid(
+                    "Identity conflict #\(id) was settled by \(conflict.resolvedBy ?? "someone") at \(DateFormatting.dateTime(resolvedAt, in: actor.organization.timeZone)).")
+            }
+            conflict.resolvedAt = environment.now()
+            conflict.resolvedBy = actor.name
+            try conflict.update(db)
+            entry.details = ["channel": .string(conflict.channel.rawValue), "value": .string(conflict.value)]
+            let names = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT id, fullName FROM contact WHERE id IN (?, ?)",
+                    arguments: [conflict.ownerContactId, conflict.attemptedContactId]
+                ).map { ($0["id"] as Int64, $0["fullName"] as String) })
+            return IdentityConflictEntry(
+                conflict: conflict,
+                owner: conflict.ownerContactId.flatMap { id in names[id].map { .contact(id: id, name: $0) } } ?? .gone,
+                attempted: conflict.attemptedContactId.flatMap { id in names[id].map { .contact(id: id, name: $0) } } ?? .none)
+        }
+    }
 }

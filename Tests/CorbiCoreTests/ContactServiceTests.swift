@@ -51,7 +51,7 @@ import Testing
         // Neither contact changed; both attempts recorded.
         #expect(try w.db.contact(alpha.staff, ref: String(bob.id!)).email == "bob@example.com")
         #expect(try w.db.contact(alpha.staff, ref: String(anna.id!)).phoneWhatsapp == "+49301111111")
-        let conflicts = try w.db.identityConflicts(alpha.admin)
+        let conflicts = try w.db.identityConflicts(alpha.admin).map(\.conflict)
         #expect(conflicts.count == 2)
         #expect(conflicts.allSatisfy { $0.ownerContactId == anna.id })
         #expect(conflicts.contains { $0.attemptedContactId == bob.id && $0.channel == .whatsapp && $0.value == "+49301111111" })

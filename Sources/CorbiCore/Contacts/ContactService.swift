@@ -220,14 +220,6 @@ extension AppDatabase {
         }
     }
 
-    /// The identity conflicts recorded for the organization, newest first.
-    public func identityConflicts(_ actor: Actor, limit: Int = 100) throws -> [IdentityConflict] {
-        try read(actor) { db in
-            try IdentityConflict.filter(Column("organizationId") == actor.organizationId)
-                .order(Column("id").desc).limit(limit).fetchAll(db)
-        }
-    }
-
     static func auditDetails(_ contact: Contact) -> [String: JSONValue] {
         [
             "fullName": .string(contact.fullName), "email": .optional(contact.email),

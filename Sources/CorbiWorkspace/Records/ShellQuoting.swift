@@ -1,9 +1,9 @@
 /// Words of a command line written so that a POSIX shell (and Corbi's own shell, which
 /// splits lines the same way) reads them back unchanged.
-enum ShellQuoting {
+public enum ShellQuoting {
     /// `word` as is when it is plain, in double quotes when it holds spaces or quotes of
     /// its own, in single quotes when it holds characters double quotes would expand.
-    static func quote(_ word: String) -> String {
+    public static func quote(_ word: String) -> String {
         let plain = !word.isEmpty && !word.hasPrefix("#") && !word.hasPrefix("~") && word.unicodeScalars.allSatisfy { scalar in
             scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.,@+:/%=".unicodeScalars.contains(scalar)
         }

@@ -25,7 +25,7 @@ final class RecordsFixture: @unchecked Sendable {
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-records-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
         let counter = IDCounter()
         let environment = CorbiEnvironment(now: { RecordsFixture.now }, makeID: { "id-\(counter.next())" })
         db = try AppDatabase(path: folder.appendingPathComponent("corbi.sqlite").path, environment: environment)
@@ -80,11 +80,12 @@ final class RecordsFixture: @unchecked Sendable {
         }
     }
 
-    /// Every row of every table but the audit trail, as text: what "nothing written" means.
+    /// Every row of every table but the audit trail's (its events and its chain's head),
+    /// as text: what "nothing written" means.
     func snapshot() throws -> [String] {
         try db.writer.read { database in
             let tables = try String.fetchAll(
-                database, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'auditEvent' ORDER BY name")
+                database, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'audit%' ORDER BY name")
             var rows: [String] = []
             for table in tables where !table.hasPrefix("sqlite_") {
                 for row in try Row.fetchAll(database, sql: "SELECT * FROM \"\(table)\"") { rows.append("\(table): \(row)") }
@@ -101,7 +102,7 @@ final class RecordsFixture: @unchecked Sendable {
         RecordAnswerer(database: db, actor: actor ?? staff, now: Self.now)
     }
 
-    /// A workspace over this database (no knowledge-base folder: records need none).
+    /// A workspace over this database, with an empty knowledge base.
     func workspace(llm: URL? = nil) throws -> Workspace {
         var environment = ["HOME": folder.path, "CORBI_DB": folder.appendingPathComponent("corbi.sqlite").path,
                            "ASSISTANT_KB_PATH": folder.appendingPathComponent("kb").path]

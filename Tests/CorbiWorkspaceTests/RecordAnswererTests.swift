@@ -49,6 +49,7 @@ import Testing
         // Words that are no name and match nobody are a question for the knowledge base.
         #expect(try f.answerer().answer(.contactField(contact: "front desk", field: .phone)) == nil)
         #expect(try f.answerer().answer(.contactField(contact: "Alpha Clinic", field: .email)) == nil)
+        #expect(try f.answerer().answer(.contactField(contact: "Alpha", field: .phone)) == nil)
         let unknownBookings = try #require(try answer(f, "Which appointments does Carl Braun have next week?"))
         #expect(!unknownBookings.answered && unknownBookings.text == "No contact matches 'Carl Braun'.")
     }

@@ -73,8 +73,12 @@ public struct RecordAnswerer {
     func withContact(
         _ phrase: String, _ question: RecordQuestion, _ body: (Contact, String) throws -> RecordAnswer?
     ) throws -> RecordAnswer? {
+        // "BrightSmile's phone number" asks about the organization itself: the knowledge base's.
         let folded = SearchText.fold(phrase)
-        if folded == SearchText.fold(actor.organization.name) || folded == actor.organization.domain { return nil }
+        let organization = SearchText.fold(actor.organization.name + " " + actor.organization.domain)
+        if (" " + organization + " ").contains(" " + folded + " ") || actor.organization.domain.hasPrefix(folded + ".") {
+            return nil
+        }
         let failedCommand = Self.command(for: question, ref: phrase)
         do {
             let contact = try lookUp(phrase)

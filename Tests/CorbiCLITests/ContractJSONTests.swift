@@ -57,9 +57,16 @@ import Testing
             organizationId: actor.organizationId, contactId: 1, templateId: nil, channel: .email, subject: "s", body: "b",
             variables: [:], scheduledFor: Date(timeIntervalSince1970: 1_790_000_000), traceId: "t", createdBy: nil,
             createdAt: Date(timeIntervalSince1970: 1_790_000_000))
-        let fields = try keys(OutboundMessageJSON(message, zone: actor.organization.timeZone))
+        let fields = try keys(DraftJSON(message, zone: actor.organization.timeZone))
         #expect(Set(fields.keys) == ["id", "contactId", "templateId", "channel", "body", "status", "scheduledFor", "traceId"])
         #expect(fields["id"] is NSNull && fields["templateId"] is NSNull)
+        // The outbox adds every other field of the record, nulls included.
+        let outbox = try keys(OutboundMessageJSON(message, zone: actor.organization.timeZone))
+        #expect(Set(fields.keys).isSubset(of: Set(outbox.keys)))
+        for key in ["retryCount", "error", "providerMessageId", "providerStatus", "mediaUrl", "variables", "subject", "attempts"] {
+            #expect(outbox[key] != nil, "\(key)")
+        }
+        #expect(outbox["error"] is NSNull && outbox["sentAt"] is NSNull)
     }
 }
 

@@ -190,4 +190,16 @@ import Testing
         // "1" is a short word: any 1 anywhere (01, 10-19, 21).
         #expect(all.contacts.count == 12 && all.total == 12)
     }
+
+    @Test func aNumberIsNeverAPartOfAName() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let beta = try w.organization("beta.example")
+        let other = try w.db.addContact(beta.staff, ContactInput(fullName: "Beta Person"))
+        let evil = try w.db.addContact(alpha.staff, ContactInput(fullName: "Evil\(other.id!)"))
+        #expect { try w.db.contact(alpha.staff, ref: String(other.id!)) } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+        #expect { try w.db.deleteContact(alpha.staff, ref: String(other.id!), calendar: nil) } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+        #expect(try w.db.contact(alpha.staff, ref: "Evil").id == evil.id)
+        #expect(try w.db.contact(alpha.staff, ref: String(evil.id!)).id == evil.id)
+    }
 }

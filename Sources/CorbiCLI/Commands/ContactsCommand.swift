@@ -30,7 +30,7 @@ public struct ContactsCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ c: Contact) -> String {
+    static func describe(_ c: Contact, zone: TimeZone) -> String {
         var lines = ["#\(c.id!) \(c.fullName)"]
         if let v = c.email { lines.append("  email:     \(v)") }
         if let v = c.phoneWhatsapp { lines.append("  whatsapp:  \(v)") }
@@ -39,6 +39,10 @@ public struct ContactsCommand: ParsableCommand {
         lines.append("  status:    \(c.status.rawValue)")
         if !c.tags.isEmpty { lines.append("  tags:      \(c.tags.joined(separator: ", "))") }
         if let v = c.notes { lines.append("  notes:     \(v)") }
+        func time(_ date: Date?) -> String { date.map { DateFormatting.dateTime($0, in: zone) } ?? "never" }
+        lines.append("  last in:   \(time(c.lastInboundAt))")
+        lines.append("  last out:  \(time(c.lastOutboundAt))")
+        lines.append("  added:     \(time(c.createdAt)), changed \(time(c.updatedAt))")
         return lines.joined(separator: "\n")
     }
 
@@ -88,25 +92,44 @@ public struct ContactsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let c = try session.database().contact(actor, ref: ref)
-            return CommandOutput(text: ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a contact.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a contact, or make one from an unknown sender's message.",
+            discussion: """
+                With --from-inbound ID the contact takes that message's sender: its identifier on \
+                the channel and its display name (unless --name is given); the sender's earlier \
+                messages become the contact's.
+                """)
         @OptionGroup var fields: Fields
+        @Option(help: ArgumentHelp("An inbound message from an unknown sender (inbound list --unknown).", valueName: "id"))
+        var fromInbound: String?
         @OptionGroup var globals: GlobalOptions
 
         func validate() throws {
-            guard fields.name != nil else { throw ValidationError("Missing expected argument '--name <name>'") }
+            guard fields.name != nil || fromInbound != nil else { throw ValidationError("Missing expected argument '--name <name>'") }
         }
 
         func execute(in session: Session) throws -> CommandOutput {
+            let actor = try session.actor()
+            if let fromInbound {
+                guard let id = MessagingText.recordID(fromInbound), id > 0 else {
+                    throw CorbiError.invalid("'\(fromInbound)' is not an inbound message id (a number).")
+                }
+                let made = try session.database().addContact(actor, fromInbound: id, name: fields.name)
+                let c = made.contact
+                let linked = made.linkedMessages == 1 ? "1 message" : "\(made.linkedMessages) messages"
+                return CommandOutput(
+                    text: "Added " + ContactsCommand.describe(c, zone: actor.organization.timeZone) + "\n(\(linked) now this contact's)",
+                    json: ContactJSON(c, zone: actor.organization.timeZone))
+            }
             var input = fields.input
             if input.status == nil { input.status = "active" }
-            let actor = try session.actor()
             let c = try session.database().addContact(actor, input)
-            return CommandOutput(text: "Added " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: "Added " + ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -119,7 +142,7 @@ public struct ContactsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let c = try session.database().updateContact(actor, ref: ref, fields.input)
-            return CommandOutput(text: "Updated " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: "Updated " + ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 

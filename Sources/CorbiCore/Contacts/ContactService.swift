@@ -165,6 +165,11 @@ extension AppDatabase {
             return contact
         }
         if let contact = try scoped.filter(Column("instagramScopedId") == ref).fetchOne(db) { return contact }
+        // A number is an id or an identifier, never part of a name: `delete 2` must not
+        // find "Evil2" when #2 is another organization's.
+        if ref.allSatisfy({ $0.isNumber || "+- ().".contains($0) }) {
+            throw CorbiError.notFound("No contact #\(ref) (nor one with that phone, Telegram or Instagram id).")
+        }
 
         // A part of a name: an exact (folded) name wins over partial matches.
         let folded = SearchText.fold(ref)

@@ -9,9 +9,13 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The clock and identifier source.
     public let environment: CorbiEnvironment
+    /// Seals provider secrets with the workspace's key file.
+    public let secrets: SecretBox
 
-    /// Opens (creating if needed) the database file at `path` and migrates it.
-    public init(path: String, environment: CorbiEnvironment = .live) throws {
+    /// Opens (creating if needed) the database file at `path` and migrates it. Provider
+    /// secrets are sealed with the key in `secretKeyPath` (default: beside the database,
+    /// `corbi.sqlite` → `corbi.key`), created on first use.
+    public init(path: String, environment: CorbiEnvironment = .live, secretKeyPath: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -28,16 +32,21 @@ public struct AppDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
-            try self.init(writer: pool, environment: environment)
+            try self.init(
+                writer: pool, environment: environment,
+                secretKeyPath: secretKeyPath ?? SecretBox.defaultKeyPath(forDatabase: path))
         } catch let error as DatabaseError {
             throw Self.openError(error, path: path)
         }
     }
 
-    /// Wraps an existing writer (tests) and migrates it.
-    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live) throws {
+    /// Wraps an existing writer (tests) and migrates it. Without `secretKeyPath` the key
+    /// file is beside the writer's file; an in-memory database can hold no secrets.
+    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live, secretKeyPath: String? = nil) throws {
         self.writer = writer
         self.environment = environment
+        let inMemory = writer.path.isEmpty || writer.path == ":memory:" || writer.path.hasPrefix("file::memory:")
+        self.secrets = SecretBox(keyPath: secretKeyPath ?? (inMemory ? nil : SecretBox.defaultKeyPath(forDatabase: writer.path)))
         do {
             try Self.migrator.migrate(writer)
         } catch let error as DatabaseError {

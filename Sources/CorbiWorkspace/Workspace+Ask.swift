@@ -41,9 +41,10 @@ extension Workspace {
                 throw CorbiError.invalid("The question is too long (2,000 characters at most).")
             }
             var notes: [String] = []
-            records = try answerFromRecords(actor, question, database: db, notes: &notes)
+            var modelUnreachable = false
+            records = try answerFromRecords(actor, question, database: db, notes: &notes, modelUnreachable: &modelUnreachable)
             if records == nil {
-                (answer, fingerprint) = try knowledgeAnswer(actor, question, notes: notes)
+                (answer, fingerprint) = try knowledgeAnswer(actor, question, notes: notes, useModel: !modelUnreachable)
             }
         } catch {
             let mapped = (error as? CorbiError) ?? .internal("Internal error: \(error)")
@@ -71,7 +72,8 @@ extension Workspace {
 
     /// The knowledge base's answer (refreshed first: an edited file shows at once) and the
     /// fingerprint of what the organization sees; `notes` go before the assistant's own.
-    func knowledgeAnswer(_ actor: Actor, _ question: String, notes: [String]) throws -> (AssistantAnswer, String) {
+    /// Without `useModel`, a configured model is not asked.
+    func knowledgeAnswer(_ actor: Actor, _ question: String, notes: [String], useModel: Bool = true) throws -> (AssistantAnswer, String) {
         let knowledgeBase = try knowledgeBase()
         let domain = actor.organization.domain
         return try Self.mapping {
@@ -79,7 +81,7 @@ extension Workspace {
             let fingerprint = try knowledgeBase.fingerprint(organizationDomain: domain)
             var assistant = Assistant(
                 retriever: KnowledgeBaseRetriever(knowledgeBase: knowledgeBase, organizationDomain: domain),
-                prompts: prompts, llm: configuration.llm.map(LLMClient.init))
+                prompts: prompts, llm: useModel ? configuration.llm.map(LLMClient.init) : nil)
             assistant.debug = configuration.askDebug
             var answer = try assistant.answer(question)
             answer.notes = notes + answer.notes

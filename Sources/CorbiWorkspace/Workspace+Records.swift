@@ -13,8 +13,12 @@ extension Workspace {
     /// The answer from the records when `question` is about them: first the question's
     /// own words (a pattern check that costs microseconds), then, with a model configured,
     /// the read-only query the model chooses. Nil: a question for the knowledge base.
-    /// `notes` collects why a model's choice was not used.
-    func answerFromRecords(_ actor: Actor, _ question: String, database: AppDatabase, notes: inout [String]) throws -> RecordsOutcome? {
+    /// `notes` collects why a model's choice was not used; `modelUnreachable` is set when
+    /// the model did not answer at all (timed out, unreachable, an HTTP error), so that
+    /// the knowledge base's answer does not wait for it a second time.
+    func answerFromRecords(
+        _ actor: Actor, _ question: String, database: AppDatabase, notes: inout [String], modelUnreachable: inout Bool
+    ) throws -> RecordsOutcome? {
         let answerer = RecordAnswerer(database: database, actor: actor, now: environment.now())
         if let parsed = RecordQuestionParser.parse(question) {
             if let answer = try answerer.answer(parsed) { return RecordsOutcome(answer: answer) }
@@ -27,7 +31,13 @@ extension Workspace {
                 system: RecordTools.systemPrompt(organization: actor.organization, now: environment.now()), user: question,
                 tools: RecordTools.all)
         } catch {
-            notes.append("The model could not be asked which records query fits (\(error)).")
+            switch error as? LLMError {
+            case .timedOut, .transport, .http:
+                modelUnreachable = true
+                notes.append("The model was not used (\(error)); answering without it.")
+            default:
+                notes.append("The model could not choose a records query (\(error)).")
+            }
             return nil
         }
         guard case .call(let name, let arguments) = reply else { return nil }

@@ -70,6 +70,18 @@ import Testing
         #expect(try f.db.contact(f.staff, ref: "Anna Müller").fullName == "Anna Müller")
     }
 
+    @Test func aModelThatCannotBeReachedIsNotWaitedForTwice() throws {
+        let f = try RecordsFixture()
+        try Data("# Policies\n\nPlease cancel at least 24 hours before your appointment.\n".utf8)
+            .write(to: f.folder.appendingPathComponent("kb/policies.md"))
+        // Port 9 (discard) refuses the connection at once.
+        let workspace = try f.workspace(llm: URL(string: "http://127.0.0.1:9/v1/chat/completions")!)
+        let result = try workspace.ask(f.staff, "How many hours before my appointment should I cancel?")
+        #expect(result.command == nil)
+        #expect(result.answer.answered && !result.answer.usedModel)
+        #expect(result.answer.notes.count == 1 && result.answer.notes[0].contains("answering without it"), "\(result.answer.notes)")
+    }
+
     @Test func aQuestionTheWordsSettleNeverReachesTheModel() throws {
         let f = try RecordsFixture()
         let server = try ToolModelServer()

@@ -22,6 +22,8 @@ import Testing
         ("show contact Anna Müller", .contactField(contact: "Anna Müller", field: .details)),
         ("Anna's contact details", .contactField(contact: "Anna", field: .details)),
         ("Is Zoë blocked?", .contactStatusIs(contact: "Zoë", status: .blocked)),
+        ("What is Anna Müller phone number?", .contactField(contact: "Anna Müller", field: .phone)),
+        ("Ben Weber email", .contactField(contact: "Ben Weber", field: .email)),
         // Last contact
         ("When was Carl last in touch?", .lastContact(contact: "Carl")),
         ("when did Carl last write", .lastContact(contact: "Carl")),
@@ -31,6 +33,9 @@ import Testing
         ("Is Ben suppressed on WhatsApp?", .suppression(contact: "Ben", channel: .whatsapp)),
         ("is ben opted out by email", .suppression(contact: "ben", channel: .email)),
         ("Has Anna opted out?", .suppression(contact: "Anna", channel: nil)),
+        ("Has Ben unsubscribed from WhatsApp?", .suppression(contact: "Ben", channel: .whatsapp)),
+        ("Is Ben on the suppression list?", .suppression(contact: "Ben", channel: nil)),
+        ("When did Carl last contact us?", .lastContact(contact: "Carl")),
         // Bookings
         ("Who is booked tomorrow?", .bookings(BookingQuestion(days: .day("tomorrow")))),
         ("who's coming in today", .bookings(BookingQuestion(days: .day("today")))),
@@ -48,6 +53,12 @@ import Testing
         ("what's on the calendar tomorrow", .bookings(BookingQuestion(days: .day("tomorrow")))),
         ("Anna Müller's bookings", .bookings(BookingQuestion(contact: "Anna Müller"))),
         ("bookings for the next 7 days", .bookings(BookingQuestion(days: .nextSevenDays))),
+        ("Who's booked for tomorrow?", .bookings(BookingQuestion(days: .day("tomorrow")))),
+        ("Who has an appointment tomorrow?", .bookings(BookingQuestion(days: .day("tomorrow")))),
+        ("What appointments do we have on Friday?", .bookings(BookingQuestion(days: .day("fri")))),
+        ("List tomorrow's bookings", .bookings(BookingQuestion(days: .day("tomorrow")))),
+        ("What's Zoë's schedule next week?", .bookings(BookingQuestion(days: .nextWeek, contact: "Zoë"))),
+        ("Does Zoë have anything next week?", .bookings(BookingQuestion(days: .nextWeek, contact: "Zoë"))),
         // Outbox
         ("How many messages failed today?", .outbox(OutboxQuestion(status: .failed, days: .day("today")))),
         ("Is there anything pending in the outbox?", .outbox(OutboxQuestion(status: .pending))),
@@ -56,6 +67,10 @@ import Testing
         ("what's in the outbox", .outbox(OutboxQuestion())),
         ("messages to Anna", .outbox(OutboxQuestion(contact: "Anna"))),
         ("how many messages were sent today", .outbox(OutboxQuestion(status: .sent, days: .day("today")))),
+        ("How many failed messages today?", .outbox(OutboxQuestion(status: .failed, days: .day("today")))),
+        ("Did any messages fail today?", .outbox(OutboxQuestion(status: .failed, days: .day("today")))),
+        ("Anything pending in the outbox?", .outbox(OutboxQuestion(status: .pending))),
+        ("How many messages are pending?", .outbox(OutboxQuestion(status: .pending))),
         // Inbound
         ("What did Anna last write?", .inbound(contact: "Anna", limit: 1)),
         ("last message from Anna Müller", .inbound(contact: "Anna Müller", limit: 1)),
@@ -65,6 +80,8 @@ import Testing
         ("who is tagged vip", .contacts(tag: "vip")),
         ("how many patients have the tag recall", .contacts(tag: "recall")),
         ("how many contacts do we have?", .contacts(tag: nil)),
+        ("How many contacts have the recall tag?", .contacts(tag: "recall")),
+        ("Which contacts are tagged recall?", .contacts(tag: "recall")),
         ("who are the admins?", .members(role: .admin)),
         ("who has access", .members(role: nil)),
         ("which templates are approved?", .templates(name: nil, approved: true)),
@@ -96,6 +113,9 @@ import Testing
         "what is the phone number for the front desk?",
         "Is the clinic open on Friday?",
         "What does a whitening cost?",
+        "What is office phone number?",
+        "Clinic email",
+        "How do I call off a shutdown I scheduled?",
         "",
     ]
 

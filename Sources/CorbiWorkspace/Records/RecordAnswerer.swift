@@ -127,9 +127,10 @@ public struct RecordAnswerer {
         return byName?.id == contact.id && !contact.fullName.hasPrefix("-") ? contact.fullName : String(contact.id!)
     }
 
-    /// Whether the words look like a person's name as written: one of them capitalized.
+    /// Whether the words look like a person's name as written: one of them capitalized
+    /// (and not the word "I").
     static func looksLikeName(_ phrase: String) -> Bool {
-        phrase.split(separator: " ").contains { word in word.first.map { $0.isUppercase } ?? false }
+        phrase.split(separator: " ").contains { word in word != "I" && (word.first.map { $0.isUppercase } ?? false) }
     }
 
     static func contactsShow(_ ref: String) -> String {

@@ -25,6 +25,30 @@ public enum RecordQuestionParser {
                 return found
             }
         }
+        guard days == nil, channel == nil else { return nil }
+        return nameThenField(rest)
+    }
+
+    static let whatPrefix = try! NSRegularExpression(
+        pattern: "^(?:what(?:'s| is| are)|whats|give me|show me|get|find|look up|tell me|i need) ", options: [.caseInsensitive])
+
+    /// "What is Anna Müller phone number?": a name without the possessive, then a field.
+    /// Only a capitalized name of two words or more is taken this way: "what is office
+    /// phone number" and "Clinic email" are not questions about a contact.
+    static func nameThenField(_ text: String) -> RecordQuestion? {
+        var rest = text
+        if let match = whatPrefix.firstMatch(in: rest, range: NSRange(rest.startIndex..., in: rest)), let r = Range(match.range, in: rest) {
+            rest = String(rest[r.upperBound...])
+        }
+        let words = rest.split(separator: " ").map(String.init)
+        for count in (1...3).reversed() where words.count > count {
+            guard let field = field(words.suffix(count).joined(separator: " ")) else { continue }
+            let name = words.dropLast(count)
+            guard name.count >= 2, name.allSatisfy({ $0.first?.isUppercase ?? false }), let contact = contactName(name.joined(separator: " ")) else {
+                return nil
+            }
+            return .contactField(contact: contact, field: field)
+        }
         return nil
     }
 
@@ -97,6 +121,11 @@ public enum RecordQuestionParser {
         "the", "a", "an", "our", "your", "my", "this", "that", "these", "those", "his", "her", "their", "its", "any",
         "some", "every", "each", "all", "no", "which", "what", "who", "how", "when", "where", "why",
     ]
+    /// Words a clause has and a name does not.
+    static let notInNames: Set<String> = [
+        "a", "an", "the", "i", "my", "our", "your", "to", "for", "with", "that", "which", "is", "are", "was", "we", "you",
+        "it", "this", "of", "in", "on", "at", "from", "and", "or", "not",
+    ]
     static let notNames: Set<String> = [
         "you", "we", "us", "i", "me", "it", "they", "them", "he", "she", "him", "someone", "somebody", "anyone",
         "anybody", "everyone", "everybody", "nobody", "people", "there", "here", "corbi", "it's", "everything",
@@ -115,8 +144,10 @@ public enum RecordQuestionParser {
             name = String(name.dropFirst(prefix.count))
         }
         let words = name.lowercased().split(separator: " ").map(String.init)
-        guard let first = words.first, words.count <= 6, name.count <= 100 else { return nil }
+        guard let first = words.first, words.count <= 5, name.count <= 100 else { return nil }
         if determiners.contains(first) || notNames.contains(name.lowercased()) { return nil }
+        // "off a shutdown I scheduled" is a clause, not a name.
+        if words.dropFirst().contains(where: { notInNames.contains($0) }) { return nil }
         if words.contains(where: { ["appointment", "appointments", "booking", "bookings", "message", "messages"].contains($0) }) {
             return nil
         }
@@ -218,7 +249,7 @@ public enum RecordQuestionParser {
         QuestionPattern(
             "(?:is|are) (?<name>.+?) (?:currently |still |now )?(?:suppressed|opted[ -]out|on the suppression list|in the suppression list|on the do[- ]not[- ](?:contact|message) list)"
         ) { m in contactName(m["name"]).map { .suppression(contact: $0, channel: nil) } },
-        QuestionPattern("(?:has|have|did) (?<name>.+?) (?:opted[ -]out|opt[ -]out|been suppressed|asked not to be (?:contacted|messaged))") { m in
+        QuestionPattern("(?:has|have|did) (?<name>.+?) (?:opted[ -]out|opt[ -]out|been suppressed|unsubscribed|asked not to be (?:contacted|messaged))") { m in
             contactName(m["name"]).map { .suppression(contact: $0, channel: nil) }
         },
         // "is Ben blocked?"
@@ -282,14 +313,14 @@ public enum RecordQuestionParser {
             contactName(m["name"]).map { .bookings(BookingQuestion(contact: $0, status: bookingStatus(m["status"]))) }
         },
         // "does Anna have an appointment tomorrow?", "is Anna booked on Friday?"
-        QuestionPattern("(?:does|do|has|is|will) (?<name>.+?) (?:have|got|booked(?: in)?|scheduled|coming(?: in)?|come in)(?: (?:an? |any )?(?:(?<status>{BSTATUS}) )?{BOOKING})?") { m in
+        QuestionPattern("(?:does|do|has|is|will) (?<name>.+?) (?:have|got|booked(?: in)?|scheduled|coming(?: in)?|come in)(?: (?:an? |any )?(?:(?<status>{BSTATUS}) )?{BOOKING}| anything(?: booked| scheduled| planned| on)?)?") { m in
             if let raw = m["name"]?.lowercased(), ["anyone", "anybody", "someone", "somebody"].contains(raw) {
                 return .bookings(BookingQuestion(status: bookingStatus(m["status"])))
             }
             return contactName(m["name"]).map { .bookings(BookingQuestion(contact: $0, status: bookingStatus(m["status"]))) }
         },
         // "Anna's appointments", "appointments for Anna"
-        QuestionPattern("(?:{WHAT} )?(?<name>.+?)(?:'s|') (?:(?<status>{BSTATUS}) )?{BOOKING}") { m in
+        QuestionPattern("(?:{WHAT} )?(?<name>.+?)(?:'s|') (?:(?<status>{BSTATUS}) )?(?:{BOOKING}|schedule|calendar|agenda)") { m in
             contactName(m["name"]).map { .bookings(BookingQuestion(contact: $0, status: bookingStatus(m["status"]))) }
         },
         QuestionPattern("(?:{WHAT} )?(?:the |all )?(?:(?<status>{BSTATUS}) )?{BOOKING} (?:for|of|with) (?<name>.+)") { m in
@@ -375,6 +406,13 @@ public enum RecordQuestionParser {
             tag(m["tag"]).map { .contacts(tag: $0) }
         },
         QuestionPattern("(?:who has|which {CONTACTS} have|{CONTACTS} with|(?:list|show)(?: me)?(?: the| all)? {CONTACTS} with) (?:the |a )?(?:tag|label) (?<tag>.+)") { m in
+            tag(m["tag"]).map { .contacts(tag: $0) }
+        },
+        // "how many contacts have the recall tag?"
+        QuestionPattern("(?:how many|count(?: the)?|number of|which|who are the) {CONTACTS} (?:have|has|carry|with|having) (?:the |a )?(?<tag>[^ ]+) (?:tag|label)") { m in
+            tag(m["tag"]).map { .contacts(tag: $0) }
+        },
+        QuestionPattern("(?:who has|(?:list|show)(?: me)?(?: the| all)? {CONTACTS} with) (?:the |a )?(?<tag>[^ ]+) (?:tag|label)") { m in
             tag(m["tag"]).map { .contacts(tag: $0) }
         },
         QuestionPattern("(?:how many|count(?: the)?|number of) {CONTACTS}(?: (?:do we have|have we got|are there|in total|are in corbi|exist|total|are in the (?:database|crm)))?") { _ in

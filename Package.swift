@@ -75,7 +75,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
-        .testTarget(name: "CorbiWorkspaceTests", dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge"]),
+        .testTarget(
+            name: "CorbiWorkspaceTests",
+            dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CorbiEndToEndTests",
             dependencies: ["corbi", .product(name: "GRDB", package: "GRDB.swift")]

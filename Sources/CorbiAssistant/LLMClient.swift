@@ -70,15 +70,30 @@ public struct LLMClient: Sendable {
             var temperature: Double
             var stream: Bool
         }
+        let data = try post(
+            JSONEncoder().encode(
+                Body(
+                    model: configuration.model,
+                    messages: [Message(role: "system", content: system), Message(role: "user", content: user)],
+                    temperature: 0, stream: false)))
+        struct Reply: Decodable {
+            struct Choice: Decodable { var message: Message }
+            var choices: [Choice]
+        }
+        guard let reply = try? JSONDecoder().decode(Reply.self, from: data),
+            let content = reply.choices.first?.message.content
+        else { throw LLMError.malformed }
+        return content.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// POSTs one JSON request body to the endpoint and returns the reply's body (2xx only),
+    /// within the timeout and the size limit, without following redirects.
+    func post(_ body: Data) throws -> Data {
         var request = URLRequest(url: configuration.url, timeoutInterval: configuration.timeout)
         request.httpMethod = "POST"
+        request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let key = configuration.apiKey { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = try JSONEncoder().encode(
-            Body(
-                model: configuration.model,
-                messages: [Message(role: "system", content: system), Message(role: "user", content: user)],
-                temperature: 0, stream: false))
 
         let box = ReplyCollector(limit: Self.maximumReplyBytes)
         let sessionConfiguration = URLSessionConfiguration.ephemeral
@@ -100,14 +115,7 @@ public struct LLMClient: Sendable {
         if let http = box.response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
             throw LLMError.http(http.statusCode)
         }
-        struct Reply: Decodable {
-            struct Choice: Decodable { var message: Message }
-            var choices: [Choice]
-        }
-        guard let reply = try? JSONDecoder().decode(Reply.self, from: box.data),
-            let content = reply.choices.first?.message.content
-        else { throw LLMError.malformed }
-        return content.trimmingCharacters(in: .whitespacesAndNewlines)
+        return box.data
     }
 
     /// The passage numbers a reply cites as `[n]` (also `[1, 2]` and `[1][3]`), in order

@@ -50,6 +50,7 @@ public struct ContactsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "Contacts whose name, email, phone, ids or tags contain every word of QUERY.")
         @Argument(help: "Words to look for (case and accents ignored).") var query: [String] = []
+        @Option(help: "Only contacts with this tag (the whole tag; case and accents ignored).") var tag: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every match.") var all = false
         @OptionGroup var globals: GlobalOptions
@@ -59,17 +60,18 @@ public struct ContactsCommand: ParsableCommand {
             let actor = try session.actor()
             let effectiveLimit = all ? nil : (limit ?? (globals.json ? nil : 50))
             let q = query.joined(separator: " ")
-            let page = try session.database().contacts(actor, matching: q, limit: effectiveLimit)
+            let page = try session.database().contacts(actor, matching: q, tag: tag, limit: effectiveLimit)
             var table = TextTable(["ID", "NAME", "EMAIL", "WHATSAPP", "STATUS", "TAGS"])
             for c in page.contacts {
                 table.add([String(c.id!), c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.status.rawValue, c.tags.joined(separator: ",")])
             }
-            var text = page.contacts.isEmpty ? (q.isEmpty ? "No contacts yet." : "No contact matches '\(q)'.") : table.render()
+            let asked = [q.isEmpty ? nil : "'\(q)'", tag.map { "the tag '\($0)'" }].compactMap { $0 }.joined(separator: " with ")
+            var text = page.contacts.isEmpty ? (asked.isEmpty ? "No contacts yet." : "No contact matches \(asked).") : table.render()
             if page.contacts.isEmpty && page.total > 0 {
                 // --limit 0: the count alone.
                 let noun = page.total == 1 ? "contact" : "contacts"
                 text = (page.totalIsExact ? "\(page.total) \(noun)" : "More than \(page.total) \(noun)")
-                    + (q.isEmpty ? "" : " match '\(q)'") + "; none listed (--limit 0)."
+                    + (asked.isEmpty ? "" : " match \(asked)") + "; none listed (--limit 0)."
             } else if !page.totalIsExact {
                 text += "\n... more than \(page.total) match (use --limit N or --all)"
             } else if page.total > page.contacts.count {

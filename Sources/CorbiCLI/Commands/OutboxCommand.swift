@@ -16,6 +16,8 @@ public struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
         @Option(help: "Only this status.") var status: Choice<MessageStatus>?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
+        @Option(help: "Scheduled from this time or day on (a day means its start).") var from: String?
+        @Option(help: "Scheduled up to this time or day (a day is included whole).") var to: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every message.") var all = false
         @OptionGroup var globals: GlobalOptions
@@ -25,7 +27,8 @@ public struct OutboxCommand: ParsableCommand {
             let zone = actor.organization.timeZone
             let shown = all ? nil : (limit ?? (globals.json ? nil : 50))
             // One more than shown tells whether the text output was cut.
-            var entries = try session.database().outbox(actor, status: status?.text, contact: contact, limit: shown.map { $0 + 1 })
+            var entries = try session.database().outbox(
+                actor, status: status?.text, contact: contact, from: from, to: to, limit: shown.map { $0 + 1 })
             let cut = shown.map { entries.count > $0 } ?? false
             if let shown, cut { entries.removeLast(entries.count - shown) }
             var table = TextTable(["ID", "SCHEDULED", "CHANNEL", "CONTACT", "STATUS", "TEXT"])

@@ -94,15 +94,22 @@ extension AppDatabase {
     }
 
     /// Contacts whose name, email, phone, ids or tags contain every word of `query`
-    /// (case- and accent-insensitive), by name.
+    /// (case- and accent-insensitive), by name; with a `tag`, only contacts carrying that
+    /// whole tag (case- and accent-insensitive).
     ///
     /// With a `limit`, the total is counted up to `countLimit` only: counting every match
     /// of a broad query over 100,000 contacts would cost more than the page itself.
     public func contacts(
-        _ actor: Actor, matching query: String? = nil, limit: Int? = nil, offset: Int = 0, countLimit: Int = 1000
+        _ actor: Actor, matching query: String? = nil, tag: String? = nil, limit: Int? = nil, offset: Int = 0,
+        countLimit: Int = 1000
     ) throws -> ContactPage {
         try read(actor) { db in
-            let (filter, arguments) = try Self.searchFilter(db, query, organizationId: actor.organizationId)
+            var (filter, arguments) = try Self.searchFilter(db, query, organizationId: actor.organizationId)
+            if let tag = tag?.trimmed, !tag.isEmpty {
+                // A whole tag, not a part of one: "recall" is not "recall-2024".
+                filter += " AND EXISTS (SELECT 1 FROM json_each(contact.tags) WHERE corbi_fold(json_each.value) = ?)"
+                arguments += [SearchText.fold(tag)]
+            }
             var sql = "SELECT * FROM contact WHERE \(filter) ORDER BY fullName COLLATE NOCASE, id"
             guard let limit else {
                 let contacts = try Contact.fetchAll(db, sql: sql, arguments: arguments)

@@ -30,10 +30,23 @@ extension AppDatabase {
     public static let defaultRatePerMinute = 60
 
     /// The organization's outbound messages, by scheduled time (newest first), optionally
-    /// of one status and one contact.
-    public func outbox(_ actor: Actor, status: String? = nil, contact: String? = nil, limit: Int? = nil) throws -> [OutboxEntry] {
+    /// of one status and one contact, and scheduled from `from` and before `to` (typed
+    /// like any time, in the organization's zone: a day alone as `from` means its start,
+    /// as `to` the whole day, so `today`..`today` is today).
+    public func outbox(
+        _ actor: Actor, status: String? = nil, contact: String? = nil, from: String? = nil, to: String? = nil,
+        limit: Int? = nil
+    ) throws -> [OutboxEntry] {
         let status = try status.map(MessageStatus.parse)
         try Validation.limit(limit)
+        let zone = actor.organization.timeZone
+        let now = environment.now()
+        let lower = try from.map { try TimeInput.bound($0, in: zone, now: now, endOfDay: false) }
+        let upper = try to.map { try TimeInput.bound($0, in: zone, now: now, endOfDay: true) }
+        if let lower, let upper, upper <= lower {
+            throw CorbiError.invalid(
+                "The range ends (\(DateFormatting.dateTime(upper, in: zone))) before it starts (\(DateFormatting.dateTime(lower, in: zone))).")
+        }
         return try read(actor) { db in
             var sql = """
                 SELECT outboundMessage.*, contact.fullName AS contactName FROM outboundMessage
@@ -49,6 +62,14 @@ extension AppDatabase {
                 let c = try resolveContact(db, actor: actor, ref: contact)
                 sql += " AND outboundMessage.contactId = ?"
                 arguments += [c.id!]
+            }
+            if let lower {
+                sql += " AND outboundMessage.scheduledFor >= ?"
+                arguments += [lower]
+            }
+            if let upper {
+                sql += " AND outboundMessage.scheduledFor < ?"
+                arguments += [upper]
             }
             sql += " ORDER BY outboundMessage.scheduledFor DESC, outboundMessage.id DESC"
             if let limit {

@@ -232,8 +232,32 @@ import Testing
         #expect(try w.message(ids[2]).status == .pending)
         w.clock.advance(59)
         #expect(try w.claim().throttled == 1)
-        w.clock.advance(2)
+        // The window is 61 s: a send reaches the provider a moment after its claim.
+        w.clock.advance(1.5)
+        #expect(try w.claim().throttled == 1)
+        w.clock.advance(0.5)
         #expect(try w.claim().jobs.map(\.messageId) == [ids[2]])
+    }
+
+    @Test func aClaimDueByARunsStartLeavesWhatFallsDueLater() throws {
+        let w = try MessagingTestWorkspace()
+        try w.configureAllChannels()
+        let runStart = w.clock.now
+        let first = try w.freeText("First")
+        var job = try #require(try w.claim(dueBy: runStart).jobs.first)
+        #expect(job.messageId == first && job.retryCount == 0)
+        _ = try w.db.recordSendOutcome(job, .temporary(Self.tooMany, retryAfter: 1), maxAttempts: 5)
+        w.clock.advance(5)
+        let later = try w.freeText("Drafted during the run")
+        // Due again (retry) and newly due (drafted after the start): neither belongs to the run.
+        #expect(try w.claim(dueBy: runStart).jobs.isEmpty)
+        let batch = try w.claim()
+        #expect(Set(batch.jobs.map(\.messageId)) == [first, later])
+        job = try #require(batch.jobs.first { $0.messageId == first })
+        #expect(job.retryCount == 1 && job.attempt == 2)
+        // A cut-off in the future means now.
+        _ = try w.freeText("Third")
+        #expect(try w.claim(dueBy: w.clock.now.addingTimeInterval(3600)).jobs.count == 1)
     }
 
     @Test func aDispatcherKilledAfterTheClaimLeavesAFailedMessageThatOnlyARetrySendsAgain() throws {

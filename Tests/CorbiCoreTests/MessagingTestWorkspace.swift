@@ -93,9 +93,11 @@ final class MessagingTestWorkspace: @unchecked Sendable {
         }
     }
 
-    func claim(_ owner: String = "d1", lifetime: TimeInterval = 300, limit: Int = 50, on db: AppDatabase? = nil) throws -> DispatchBatch {
+    func claim(
+        _ owner: String = "d1", lifetime: TimeInterval = 300, limit: Int = 50, dueBy: Date? = nil, on db: AppDatabase? = nil
+    ) throws -> DispatchBatch {
         var n = 0
-        return try (db ?? self.db).claimDueMessages(.allOrganizations, owner: owner, lifetime: lifetime, limit: limit) {
+        return try (db ?? self.db).claimDueMessages(.allOrganizations, owner: owner, lifetime: lifetime, limit: limit, dueBy: dueBy) {
             n += 1
             return "token\(owner)x\(n)"
         }

@@ -67,6 +67,9 @@ public struct DispatchJob: Sendable, Equatable {
     public var credentials: ProviderCredentials
     /// This attempt's number.
     public var attempt: Int
+    /// Temporary failures since the message was drafted or last retried by hand: the
+    /// exponent of the dispatcher's backoff after this attempt fails too.
+    public var retryCount: Int
     /// The dispatcher holding the claim; only it may record the outcome.
     public var owner: String
     public var claimExpiresAt: Date
@@ -79,7 +82,8 @@ public struct DispatchJob: Sendable, Equatable {
         messageId: Int64, organizationId: Int64, organizationDomain: String, organizationName: String, channel: Channel,
         recipient: String, contactId: Int64, contactName: String, body: String, subject: String? = nil,
         mediaUrl: String? = nil, traceId: String, template: TemplateReference? = nil, unsubscribeToken: String? = nil,
-        credentials: ProviderCredentials, attempt: Int = 1, owner: String, claimExpiresAt: Date, runBy: String? = nil
+        credentials: ProviderCredentials, attempt: Int = 1, retryCount: Int = 0, owner: String, claimExpiresAt: Date,
+        runBy: String? = nil
     ) {
         self.messageId = messageId
         self.organizationId = organizationId
@@ -97,6 +101,7 @@ public struct DispatchJob: Sendable, Equatable {
         self.unsubscribeToken = unsubscribeToken
         self.credentials = credentials
         self.attempt = attempt
+        self.retryCount = retryCount
         self.owner = owner
         self.claimExpiresAt = claimExpiresAt
         self.runBy = runBy

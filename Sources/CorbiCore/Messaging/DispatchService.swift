@@ -22,6 +22,12 @@ extension AppDatabase {
     /// The audit trail's name for the dispatcher.
     public static let dispatcherActorName = "dispatcher"
 
+    /// The span a channel's rate per minute is counted over: attempts started in the last
+    /// 61 seconds. The extra second covers the few milliseconds between a claim (when an
+    /// attempt is stamped) and its request reaching the provider, so a provider counting
+    /// arrivals never sees more than the rate in any 60 seconds.
+    public static let rateWindow: TimeInterval = 61
+
     /// Claims due messages for the dispatcher `owner`, in one write transaction that
     /// commits before any provider is called.
     ///
@@ -35,15 +41,18 @@ extension AppDatabase {
     ///   missing account is the organization's set-up, not the message's fault, and
     ///   failing them would leave staff to retry each one;
     /// - failing a send-time check (``SendRule``) becomes `failed`, audited, never sent;
-    /// - over its channel's rate (attempts started in the last 60 seconds) stays due;
+    /// - over its channel's rate (attempts started in the last ``rateWindow`` seconds) stays due;
     /// - else is claimed until `now + lifetime` with a new open attempt, and returned as a
     ///   job (at most `limit`).
     ///
     /// `lifetime` must exceed the provider call's timeout by a margin: a claim that
     /// expires during a slow call is settled as interrupted, and the late outcome is
-    /// refused. `makeToken` makes unsubscribe tokens for emails.
+    /// refused. `dueBy` leaves out messages that fall due after it (a run that sends
+    /// "every message due when it started" passes its start, so a message that failed
+    /// during the run and is due again seconds later waits for the next run); nil means
+    /// now. `makeToken` makes unsubscribe tokens for emails.
     public func claimDueMessages(
-        _ scope: DispatchScope, owner: String, lifetime: TimeInterval, limit: Int = 50,
+        _ scope: DispatchScope, owner: String, lifetime: TimeInterval, limit: Int = 50, dueBy: Date? = nil,
         makeToken: () -> String = UnsubscribeToken.make
     ) throws -> DispatchBatch {
         let owner = owner.trimmed
@@ -62,9 +71,10 @@ extension AppDatabase {
                     try actor.current(db).require(.write, to: "send messages")
                 }
                 return try withoutActuallyEscaping(makeToken) { makeToken in
+                    let now = environment.now()
                     var claim = Claim(
-                        database: self, db: db, now: environment.now(), owner: owner, lifetime: lifetime, runBy: runBy,
-                        makeToken: makeToken)
+                        database: self, db: db, now: now, dueBy: min(now, dueBy ?? now), owner: owner, lifetime: lifetime,
+                        runBy: runBy, makeToken: makeToken)
                     try claim.run(organizationId: organizationId, limit: limit)
                     return claim.batch
                 }
@@ -230,6 +240,8 @@ private struct Claim {
     let database: AppDatabase
     let db: Database
     let now: Date
+    /// Messages due later than this are left for a later claim (never later than `now`).
+    let dueBy: Date
     let owner: String
     let lifetime: TimeInterval
     let runBy: String?
@@ -248,12 +260,13 @@ private struct Claim {
     private var templates: [Int64: MessageTemplate?] = [:]
 
     init(
-        database: AppDatabase, db: Database, now: Date, owner: String, lifetime: TimeInterval, runBy: String?,
+        database: AppDatabase, db: Database, now: Date, dueBy: Date, owner: String, lifetime: TimeInterval, runBy: String?,
         makeToken: @escaping () -> String
     ) {
         self.database = database
         self.db = db
         self.now = now
+        self.dueBy = dueBy
         self.owner = owner
         self.lifetime = lifetime
         self.runBy = runBy
@@ -274,7 +287,7 @@ private struct Claim {
                   AND (claimOwner IS NULL OR claimExpiresAt <= ?)
                   AND (coalesce(nextAttemptAt, scheduledFor), id) > (?, ?)
                 """
-            var arguments: StatementArguments = [now, now, afterDue, afterId]
+            var arguments: StatementArguments = [dueBy, now, afterDue, afterId]
             if let organizationId {
                 sql += " AND organizationId = ?"
                 arguments += [organizationId]
@@ -414,7 +427,7 @@ private struct Claim {
                 organizationName: organization.name, channel: message.channel, recipient: recipient, contactId: contact.id!,
                 contactName: contact.fullName, body: message.body, subject: message.subject, mediaUrl: message.mediaUrl,
                 traceId: message.traceId, template: reference, unsubscribeToken: token, credentials: credentials,
-                attempt: number, owner: owner, claimExpiresAt: expires, runBy: runBy))
+                attempt: number, retryCount: message.retryCount, owner: owner, claimExpiresAt: expires, runBy: runBy))
     }
 
     /// Settles a message whose claim expired with its attempt open: failed, never resent
@@ -496,7 +509,7 @@ private struct Claim {
         let used = try Int.fetchOne(
             db,
             sql: "SELECT count(*) FROM outboundAttempt WHERE organizationId = ? AND channel = ? AND startedAt > ?",
-            arguments: [key.organizationId, key.channel.rawValue, now.addingTimeInterval(-60)]) ?? 0
+            arguments: [key.organizationId, key.channel.rawValue, now.addingTimeInterval(-AppDatabase.rateWindow)]) ?? 0
         rates[key] = (used, limit)
         return (used, limit)
     }

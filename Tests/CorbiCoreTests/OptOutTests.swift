@@ -18,7 +18,18 @@ import Testing
         #expect(OptOut.keyword(in: text)?.intent == .optIn)
     }
 
-    @Test(arguments: ["Please stop", "STOP it", "stop stop", "Can I stop by?", "", "!!", "STO P", "stopping", "ENDE", "¡STOP"])
+    @Test("payload text as providers send it: invisible characters, runs of punctuation", arguments: [
+        ("\u{200B}STOP\u{200B}", "STOP"), ("stop!!!", "STOP"), ("Stopp", "STOPP"), ("abmelden.", "ABMELDEN"),
+        ("\u{FEFF}unsubscribe\r\n", "UNSUBSCRIBE"), ("QUIT?", "QUIT"), ("Start!", "START"),
+    ])
+    func wordsFromPayloads(_ text: String, _ word: String) {
+        #expect(OptOut.keyword(in: text)?.word == word)
+    }
+
+    @Test(arguments: [
+        "Please stop", "STOP it", "stop stop", "Can I stop by?", "", "!!", "STO P", "stopping", "ENDE", "¡STOP", "STOP\u{0}x",
+        "STÖP", "🛑", "nonstop", ".stop", "   ", "Bitte abmelden", "S T O P",
+    ])
     func otherMessagesAreNoKeyword(_ text: String) {
         #expect(OptOut.keyword(in: text) == nil)
     }

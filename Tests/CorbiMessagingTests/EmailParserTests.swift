@@ -125,7 +125,7 @@ struct EmailParserTests {
             <html><head><style>p{}</style></head><body><p>STOP</p><script>x()</script></body></html>
             """)
         #expect(message.text == "STOP")
-        #expect(OptOutKeyword.recognize(message.text ?? "") == .optOut("STOP"))
+        #expect(OptOut.keyword(in: message.text)?.word == "STOP")
     }
 
     @Test("without a Message-ID the id is a digest of the message, the same on redelivery")

@@ -66,16 +66,4 @@ struct RetryPolicyTests {
     func badRetryAfter(value: String) {
         #expect(RetryAfter.seconds(value) == nil)
     }
-
-    @Test("template parameters: positional in numeric order without names, named in order with names, missing values refused")
-    func templateParameters() throws {
-        #expect(try TemplateParameter.list(placeholders: ["2", "1", "10"], values: ["1": "a", "2": "b", "10": "c"])
-            == [.positional("a"), .positional("b"), .positional("c")])
-        #expect(try TemplateParameter.list(placeholders: ["name", "time"], values: ["time": "9:30", "name": "Zoë"])
-            == [.named("name", "Zoë"), .named("time", "9:30")])
-        #expect(try TemplateParameter.list(placeholders: [], values: ["x": "y"]) == [])
-        #expect(throws: TemplateParameterError.missingValue(placeholder: "time")) {
-            try TemplateParameter.list(placeholders: ["name", "time"], values: ["name": "Zoë"])
-        }
-    }
 }

@@ -48,3 +48,10 @@ func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 func isPrintable(_ text: String) -> Bool {
     !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
 }
+
+extension TemplateArgument {
+    /// A value for a positional placeholder (`{{1}}`).
+    static func positional(_ value: String) -> TemplateArgument { TemplateArgument(name: nil, value: value) }
+    /// A value for a named placeholder (`{{first_name}}`).
+    static func named(_ name: String, _ value: String) -> TemplateArgument { TemplateArgument(name: name, value: value) }
+}

@@ -18,7 +18,7 @@ struct WhatsAppProviderTests {
         "messages":[{"id":"wamid.HBgLNDkxNTEyMzQ1Njc4FQIAERgSQzVGRkU2","message_status":"accepted"}]}
         """)
 
-    func template(_ parameters: [TemplateParameter]) -> OutgoingMessage {
+    func template(_ parameters: [TemplateArgument]) -> OutgoingMessage {
         OutgoingMessage(
             channel: .whatsapp, recipient: "+491512345678",
             content: .template(OutgoingTemplate(
@@ -53,8 +53,7 @@ struct WhatsAppProviderTests {
     @Test("named placeholders carry parameter_name, in the template's order")
     func namedTemplate() async throws {
         try await FakeProvider.with({ _ in Self.accepted }) { fake in
-            let parameters = try TemplateParameter.list(
-                placeholders: ["first_name", "time"], values: ["time": "9:30", "first_name": "Zoë", "unused": "x"])
+            let parameters: [TemplateArgument] = [.named("first_name", "Zoë"), .named("time", "9:30")]
             _ = await provider(fake).send(template(parameters))
             let body = try #require(fake.requests.first).json
             let expected: JSONValue = [

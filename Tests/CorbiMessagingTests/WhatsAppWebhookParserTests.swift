@@ -226,7 +226,7 @@ struct WhatsAppWebhookParserTests {
         let body = Self.value(#""messages":[{"from":"491512345678","id":"wamid.1","timestamp":"1","type":"text","text":{"body":"\#(evil)"}}]"#)
         let message = try #require(try messages(body).first)
         #expect(message.text == "STOP\u{0}\u{1b}[2J\u{202e}\r\nBcc: x" + String(repeating: "🦷", count: 2000))
-        #expect(OptOutKeyword.recognize(message.text ?? "") == nil)
+        #expect(OptOut.keyword(in: message.text) == nil)
     }
 
     @Test("ids with control characters are refused, so they never reach a log or a key")

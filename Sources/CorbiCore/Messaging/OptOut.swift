@@ -23,13 +23,30 @@ public enum OptOut {
     /// an opt-in (a suppression staff added stays).
     public static let reasonPrefix = "opt-out:"
 
-    /// The keyword `text` consists of (any case, surrounding whitespace and trailing
-    /// punctuation allowed), upper-cased, with what it asks for; nil for anything else.
+    /// The keyword `text` consists of (any case; surrounding whitespace, invisible format
+    /// characters such as a zero-width space, and trailing punctuation allowed: `Stop!`,
+    /// `stop.`), upper-cased, with what it asks for; nil for anything else. Read by
+    /// Unicode scalars, so a control character inside the word (`STOP\0x`) is no keyword.
     public static func keyword(in text: String?) -> (word: String, intent: InboundIntent)? {
         guard let text else { return nil }
-        var word = Substring(text.trimmed)
-        while let last = word.last, last.isPunctuation || last.isWhitespace { word = word.dropLast() }
-        let upper = word.uppercased()
+        var scalars = Substring(text).unicodeScalars[...]
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isWhitespace || scalar.properties.generalCategory == .format
+                || scalar.properties.generalCategory == .control
+        }
+        func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .otherPunctuation, .finalPunctuation, .closePunctuation, .dashPunctuation, .initialPunctuation,
+                .openPunctuation, .connectorPunctuation:
+                true
+            default: false
+            }
+        }
+        while let first = scalars.first, isBlank(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, isBlank(last) || isPunctuation(last) { scalars = scalars.dropLast() }
+        // The longest word is 11 letters: a long text is a message for a person.
+        guard !scalars.isEmpty, scalars.count <= 16 else { return nil }
+        let upper = String(String.UnicodeScalarView(scalars)).uppercased()
         if optOutWords.contains(upper) { return (upper, .optOut) }
         if optInWords.contains(upper) { return (upper, .optIn) }
         return nil

@@ -64,10 +64,22 @@ let package = Package(
         .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore"]),
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
+        // Loopback fakes (a provider, a sendmail) for the wire layer's and the end-to-end tests.
+        .target(
+            name: "CorbiTestSupport",
+            dependencies: [
+                "CorbiCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CorbiTestSupport"
+        ),
         .testTarget(
             name: "CorbiMessagingTests",
             dependencies: [
-                "CorbiMessaging", "CorbiCore",
+                "CorbiMessaging", "CorbiCore", "CorbiTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

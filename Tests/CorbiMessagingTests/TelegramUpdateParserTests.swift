@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiTestSupport
 import Foundation
 import Testing
 @testable import CorbiMessaging

@@ -4,17 +4,25 @@ import Glibc
 #endif
 
 /// A sendmail stand-in: a shell script in a temporary folder that records its arguments
-/// and its standard input, writes `stderr` and exits with `status`.
-struct FakeSendmail {
-    let folder: URL
-    let script: URL
+/// and its standard input (each message also in a file of its own under `mail/`), writes
+/// `stderr` and exits with `status`.
+public struct FakeSendmail: Sendable {
+    public let folder: URL
+    public let script: URL
 
-    init(status: Int32, stderr: String = "", readInput: Bool = true, sleep: Int = 0) throws {
+    public init(status: Int32, stderr: String = "", readInput: Bool = true, sleep: Int = 0) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-sendmail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         script = folder.appendingPathComponent("sendmail")
         var lines = ["#!/bin/sh", "printf '%s\\n' \"$@\" > '\(folder.path)/args'"]
-        if readInput { lines.append("cat > '\(folder.path)/stdin'") }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("mail"), withIntermediateDirectories: true)
+        if readInput {
+            // Each message in its own file first (sends run concurrently), named so that
+            // sorting the names gives the order they came in.
+            lines.append("f=\"\(folder.path)/mail/$(date +%s%N)-$$\"")
+            lines.append("cat > \"$f\"")
+            lines.append("cp \"$f\" '\(folder.path)/stdin'")
+        }
         if sleep > 0 {
             // The shell and its sleeping child record their process ids, so a test can
             // check that a timeout stopped both.
@@ -38,22 +46,29 @@ struct FakeSendmail {
     }
 
     /// The arguments the script was called with.
-    var arguments: [String] {
+    public var arguments: [String] {
         ((try? String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init)
     }
 
-    /// What the script read on its standard input.
-    var input: String? { try? String(contentsOf: folder.appendingPathComponent("stdin"), encoding: .utf8) }
+    /// What the script read on its standard input (the last message).
+    public var input: String? { try? String(contentsOf: folder.appendingPathComponent("stdin"), encoding: .utf8) }
 
     /// The process ids of the shell and its sleep, when the script sleeps.
-    var processIds: [Int32] {
+    public var processIds: [Int32] {
         ((try? String(contentsOf: folder.appendingPathComponent("pids"), encoding: .utf8)) ?? "")
             .split(separator: "\n").compactMap { Int32($0) }
     }
 
     /// Whether the script got past its sleep.
-    var slept: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("slept").path) }
+    public var slept: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("slept").path) }
 
-    func remove() { try? FileManager.default.removeItem(at: folder) }
+    /// Every message piped to the script, oldest first.
+    public var messages: [String] {
+        let mail = folder.appendingPathComponent("mail")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).sorted()
+        return names.compactMap { try? String(contentsOf: mail.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: folder) }
 }

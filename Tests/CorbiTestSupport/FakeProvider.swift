@@ -9,39 +9,55 @@ import Glibc
 #endif
 
 /// A loopback HTTP server on an ephemeral port that plays a provider: it records every
-/// request and answers what the test's handler says. Kept in a file of its own so it can
-/// move to a shared test-support target.
-final class FakeProvider: Sendable {
+/// request and answers what the test's handler says. Shared by the wire layer's tests
+/// and the end-to-end tests (which point `CORBI_*_API_URL` at it).
+public final class FakeProvider: Sendable {
     /// A request as the fake received it.
-    struct Received: Sendable {
-        var method: String
+    public struct Received: Sendable {
+        public var method: String
         /// Path and query, as sent.
-        var path: String
+        public var path: String
         /// Header fields, names lower-cased.
-        var headers: [String: String]
-        var body: Data
+        public var headers: [String: String]
+        public var body: Data
+        /// When it arrived.
+        public var at: Date
 
         /// The body as a JSON value (`.string` with the text when it is not JSON).
-        var json: JSONValue { JSONValue.parse(String(decoding: body, as: UTF8.self)) }
+        public var json: JSONValue { JSONValue.parse(String(decoding: body, as: UTF8.self)) }
     }
 
     /// What the fake answers.
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String = ""
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String] = [:]
+        public var body: String = ""
         /// Waits this long before answering (to outlast a client's timeout).
-        var delay: Duration?
+        public var delay: Duration?
+        /// Sends the status line, the headers and half the body, then nothing more until
+        /// the fake stops: the provider has taken the message, the client never learns it.
+        public var hangAfterHeaders = false
 
-        static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Reply {
+        public init(status: Int, headers: [String: String] = [:], body: String = "", delay: Duration? = nil, hangAfterHeaders: Bool = false) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+            self.hangAfterHeaders = hangAfterHeaders
+        }
+
+        public static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Reply {
             Reply(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: body)
         }
 
         /// Never answers within any test timeout.
-        static var silence: Reply { Reply(status: 200, body: "{}", delay: .seconds(30)) }
+        public static var silence: Reply { Reply(status: 200, body: "{}", delay: .seconds(30)) }
+
+        /// Never answers until the fake stops.
+        public static var hang: Reply { Reply(status: 200, body: "{}", delay: .seconds(86_400)) }
     }
 
-    let baseURL: URL
+    public let baseURL: URL
     private let recorder: Recorder
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
@@ -54,10 +70,10 @@ final class FakeProvider: Sendable {
     }
 
     /// Every request received so far, in order.
-    var requests: [Received] { recorder.requests }
+    public var requests: [Received] { recorder.requests }
 
     /// Runs `body` with a fake answering through `handler`, and stops the fake afterwards.
-    static func with<T>(
+    public static func with<T>(
         _ handler: @escaping @Sendable (Received) -> Reply, _ body: (FakeProvider) async throws -> T
     ) async throws -> T {
         let fake = try await start(handler)
@@ -88,7 +104,7 @@ final class FakeProvider: Sendable {
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let received = Received(
                 method: request.method.rawValue, path: request.uri.description, headers: headers,
-                body: Data(buffer.readableBytesView))
+                body: Data(buffer.readableBytesView), at: Date())
             recorder.append(received)
             let reply = handler(received)
             if let delay = reply.delay {
@@ -99,6 +115,17 @@ final class FakeProvider: Sendable {
             var fields = HTTPFields()
             for (name, value) in reply.headers {
                 if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+            }
+            if reply.hangAfterHeaders {
+                let whole = Array(reply.body.utf8)
+                fields[.contentLength] = String(whole.count + 1)
+                return Response(
+                    status: HTTPResponse.Status(code: reply.status), headers: fields,
+                    body: ResponseBody { writer in
+                        try await writer.write(ByteBuffer(bytes: whole.prefix(whole.count / 2)))
+                        while !recorder.stopped { try await Task.sleep(for: .milliseconds(20)) }
+                        try await writer.finish(nil)
+                    })
             }
             return Response(
                 status: HTTPResponse.Status(code: reply.status), headers: fields,
@@ -125,7 +152,7 @@ final class FakeProvider: Sendable {
     }
 
     /// A port on which nothing listens: connections to it are refused.
-    static func closedPort() throws -> Int {
+    public static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FakeProviderError.notStarted }
         defer { close(fd) }
@@ -156,6 +183,6 @@ final class FakeProvider: Sendable {
     }
 }
 
-enum FakeProviderError: Error {
+public enum FakeProviderError: Error {
     case notStarted
 }

@@ -45,7 +45,7 @@ public struct InstagramWebhookParser: Sendable {
         if let message = item["message"] {
             guard message.isObject else { throw message.shapeError("message must be an object") }
             if message["is_echo"]?.bool == true {
-                return [.ignored(IgnoredWebhookPart(channel: .instagram, reason: "echo of our own message", raw: item.value))]
+                return [.ignored(IgnoredWebhookPart(channel: .instagram, reason: "echo of our own message", raw: item.value, storeRaw: false))]
             }
             if message["is_deleted"]?.bool == true {
                 return [.ignored(IgnoredWebhookPart(channel: .instagram, reason: "deleted message", raw: item.value))]

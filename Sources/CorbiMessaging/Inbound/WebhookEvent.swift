@@ -165,11 +165,16 @@ public struct IgnoredWebhookPart: Sendable, Equatable {
     public var reason: String
     /// The part as received.
     public var raw: JSONValue
+    /// Whether the part is kept (as an inbound message without a sender) for a person to
+    /// look at: true for what Corbi does not understand, false for what it understands and
+    /// drops on purpose (Instagram's echoes of the messages Corbi sent).
+    public var storeRaw: Bool
 
     /// An ignored part with the given fields.
-    public init(channel: Channel, reason: String, raw: JSONValue) {
+    public init(channel: Channel, reason: String, raw: JSONValue, storeRaw: Bool = true) {
         self.channel = channel
         self.reason = reason
         self.raw = raw
+        self.storeRaw = storeRaw
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// made fit for an error message or a log line: control characters become spaces, runs
 /// of blanks shrink to one, and the result is cut to a bounded length, so a hostile peer
 /// can neither steer a terminal nor flood a log.
-enum SafeText {
+public enum SafeText {
     /// `text` with control and format characters replaced, trimmed and cut to `limit` characters.
-    static func clean(_ text: String, limit: Int = 300) -> String {
+    public static func clean(_ text: String, limit: Int = 300) -> String {
         var out = String.UnicodeScalarView()
         var lastWasSpace = true
         var count = 0
@@ -37,7 +37,7 @@ enum SafeText {
     }
 
     /// The first non-blank line of `text`, cleaned.
-    static func firstLine(_ text: String, limit: Int = 300) -> String {
+    public static func firstLine(_ text: String, limit: Int = 300) -> String {
         let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return clean(line.map(String.init) ?? "", limit: limit)

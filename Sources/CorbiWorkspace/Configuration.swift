@@ -26,6 +26,9 @@ import Foundation
 /// | provider APIs | | `CORBI_WHATSAPP_API_URL`, `CORBI_INSTAGRAM_API_URL`, `CORBI_TELEGRAM_API_URL` | the providers' own |
 /// | email | | `CORBI_SENDMAIL` | `/usr/sbin/sendmail -t -oi` |
 /// | public address of `serve` | | `CORBI_PUBLIC_URL` | none |
+/// | sending | | `CORBI_DISPATCH_CONCURRENCY`, `CORBI_DISPATCH_INTERVAL`, `CORBI_CLAIM_LIFETIME`, `CORBI_SEND_TIMEOUT`, `CORBI_SENDMAIL_TIMEOUT` | 4, 3 s, 300 s, 30 s, 60 s |
+/// | retries | | `CORBI_RETRY_ATTEMPTS`, `CORBI_RETRY_BASE_DELAY`, `CORBI_RETRY_MAX_DELAY` | 5, 30 s, 3600 s |
+/// | server logs | | `CORBI_LOG_LEVEL` | `info` |
 /// | pager, colour | | `PAGER`, `NO_COLOR`, `TERM` | `less -FRX`, colour on terminals |
 public struct Configuration: Sendable, Equatable {
     /// Values given as flags; nil (or empty) leaves the environment's or the default.
@@ -75,6 +78,13 @@ public struct Configuration: Sendable, Equatable {
     public var sendmailCommand: String
     /// Where `corbi serve` is reachable from the internet (one-click unsubscribe links).
     public var publicURL: URL?
+    /// How messages are sent: concurrency, claim lifetime, retries, the providers'
+    /// addresses and timeouts (`outbox send` and `serve`).
+    public var dispatch: DispatchSettings
+    /// Seconds between two dispatcher runs in `corbi serve`.
+    public var dispatchInterval: TimeInterval
+    /// The least severe log level `corbi serve` writes (`trace` ... `critical`).
+    public var logLevel: String
     /// `PAGER`: nil for the default (`less -FRX`), "" for none.
     public var pager: String?
     /// `NO_COLOR` set (to anything but the empty string).
@@ -104,6 +114,11 @@ public struct Configuration: Sendable, Equatable {
             transactionBytes: try byteCount(
                 env["CORBI_KB_TRANSACTION_BYTES"], default: 32_000_000, name: "CORBI_KB_TRANSACTION_BYTES"),
             exhaustiveSearch: flag(env["CORBI_KB_EXHAUSTIVE"]))
+        let whatsappURL = try httpURL(env, "CORBI_WHATSAPP_API_URL") ?? ProviderEndpoints.whatsapp
+        let instagramURL = try httpURL(env, "CORBI_INSTAGRAM_API_URL") ?? ProviderEndpoints.instagram
+        let telegramURL = try httpURL(env, "CORBI_TELEGRAM_API_URL") ?? ProviderEndpoints.telegram
+        let sendmailCommand = nonEmpty(env["CORBI_SENDMAIL"]) ?? ProviderEndpoints.sendmail
+        let publicURL = try httpURL(env, "CORBI_PUBLIC_URL")
         return Configuration(
             databasePath: expand(nonEmpty(overrides.database) ?? nonEmpty(env["CORBI_DB"]) ?? dataHome + "/corbi/corbi.sqlite"),
             knowledgeBasePath: expand(nonEmpty(overrides.knowledgeBase) ?? nonEmpty(env["ASSISTANT_KB_PATH"]) ?? "./kb"),
@@ -116,11 +131,18 @@ public struct Configuration: Sendable, Equatable {
             knowledgeBaseOptions: options,
             llm: try llmConfiguration(env),
             askDebug: flag(env["CORBI_ASK_DEBUG"]),
-            whatsappAPIURL: try httpURL(env, "CORBI_WHATSAPP_API_URL") ?? ProviderEndpoints.whatsapp,
-            instagramAPIURL: try httpURL(env, "CORBI_INSTAGRAM_API_URL") ?? ProviderEndpoints.instagram,
-            telegramAPIURL: try httpURL(env, "CORBI_TELEGRAM_API_URL") ?? ProviderEndpoints.telegram,
-            sendmailCommand: nonEmpty(env["CORBI_SENDMAIL"]) ?? ProviderEndpoints.sendmail,
-            publicURL: try httpURL(env, "CORBI_PUBLIC_URL"),
+            whatsappAPIURL: whatsappURL,
+            instagramAPIURL: instagramURL,
+            telegramAPIURL: telegramURL,
+            sendmailCommand: sendmailCommand,
+            publicURL: publicURL,
+            dispatch: try dispatchSettings(
+                env,
+                providers: ProviderSettings(
+                    whatsappURL: whatsappURL, instagramURL: instagramURL, telegramURL: telegramURL,
+                    sendmail: try sendmail(sendmailCommand), publicURL: publicURL)),
+            dispatchInterval: try seconds(env, "CORBI_DISPATCH_INTERVAL", default: 3, range: 0.1...3600),
+            logLevel: try logLevel(env),
             pager: env["PAGER"],
             noColor: !(env["NO_COLOR"] ?? "").isEmpty,
             terminalType: env["TERM"],
@@ -201,6 +223,74 @@ public struct Configuration: Sendable, Equatable {
             throw CorbiError.usage("\(name) must be an http or https URL (got \"\(raw)\").")
         }
         return url
+    }
+
+    /// `CORBI_SENDMAIL` split into words (64 when it cannot be).
+    static func sendmail(_ commandLine: String) throws -> SendmailCommand {
+        do {
+            return try SendmailCommand(commandLine)
+        } catch {
+            throw CorbiError.usage("CORBI_SENDMAIL: \(error.description)")
+        }
+    }
+
+    /// The dispatcher's settings from `CORBI_DISPATCH_CONCURRENCY` (1-64, default 4),
+    /// `CORBI_CLAIM_LIFETIME` (seconds, default 300), `CORBI_SEND_TIMEOUT` (seconds per
+    /// HTTP exchange, default 30), `CORBI_SENDMAIL_TIMEOUT` (default 60),
+    /// `CORBI_RETRY_ATTEMPTS` (1-100, default 5), `CORBI_RETRY_BASE_DELAY` (default 30) and
+    /// `CORBI_RETRY_MAX_DELAY` (default 3600). A claim lifetime that does not outlast the
+    /// longest send by 5 s is refused (64), naming the variables.
+    static func dispatchSettings(_ env: [String: String], providers: ProviderSettings) throws -> DispatchSettings {
+        var providers = providers
+        providers.httpTimeout = try seconds(env, "CORBI_SEND_TIMEOUT", default: 30, range: 0.1...600)
+        providers.sendmailTimeout = try seconds(env, "CORBI_SENDMAIL_TIMEOUT", default: 60, range: 0.1...3600)
+        let retry = RetryPolicy(
+            maxAttempts: try whole(env, "CORBI_RETRY_ATTEMPTS", default: 5, range: 1...100),
+            baseDelay: try seconds(env, "CORBI_RETRY_BASE_DELAY", default: 30, range: 0...86_400),
+            maxDelay: try seconds(env, "CORBI_RETRY_MAX_DELAY", default: 3600, range: 0...604_800))
+        let settings = DispatchSettings(
+            concurrency: try whole(env, "CORBI_DISPATCH_CONCURRENCY", default: 4, range: 1...64),
+            claimLifetime: try seconds(env, "CORBI_CLAIM_LIFETIME", default: 300, range: 1...86_400),
+            retry: retry, providers: providers)
+        if settings.problem != nil {
+            let needed = Int((providers.longestSend + DispatchSettings.claimMargin).rounded(.up))
+            throw CorbiError.usage(
+                "CORBI_CLAIM_LIFETIME must be at least \(needed) seconds: the longest send (twice CORBI_SEND_TIMEOUT, or CORBI_SENDMAIL_TIMEOUT) plus \(Int(DispatchSettings.claimMargin)).")
+        }
+        return settings
+    }
+
+    /// A number of seconds within `range` (64 otherwise, naming the variable).
+    static func seconds(_ env: [String: String], _ name: String, default value: Double, range: ClosedRange<Double>) throws -> Double {
+        guard let text = nonEmpty(env[name])?.trimmingCharacters(in: .whitespaces) else { return value }
+        guard let number = Double(text), number.isFinite, range.contains(number) else {
+            throw CorbiError.usage(
+                "\(name) must be a number of seconds from \(shown(range.lowerBound)) to \(shown(range.upperBound)) (got \"\(text)\").")
+        }
+        return number
+    }
+
+    /// A whole number within `range` (64 otherwise, naming the variable).
+    static func whole(_ env: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = nonEmpty(env[name])?.trimmingCharacters(in: .whitespaces) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw CorbiError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(text)\").")
+        }
+        return number
+    }
+
+    private static func shown(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(value)
+    }
+
+    /// `CORBI_LOG_LEVEL`: trace, debug, info, notice, warning, error or critical (default info).
+    static func logLevel(_ env: [String: String]) throws -> String {
+        guard let text = nonEmpty(env["CORBI_LOG_LEVEL"])?.trimmingCharacters(in: .whitespaces).lowercased() else { return "info" }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(text) else {
+            throw CorbiError.usage("CORBI_LOG_LEVEL must be one of \(levels.joined(separator: ", ")) (got \"\(text)\").")
+        }
+        return text
     }
 
     /// The longest a model may take, in seconds: a bound keeps a typo (`1e30`) from

@@ -7,7 +7,7 @@ import Foundation
 public struct OutboxCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Outbound messages: list, show, send, retry, cancel; the rate per channel.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Rate.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Send.self, Retry.self, Cancel.self, Rate.self], defaultSubcommand: List.self)
 
     public init() {}
 

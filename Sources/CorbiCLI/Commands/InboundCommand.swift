@@ -7,7 +7,7 @@ import Foundation
 public struct InboundCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "inbound", abstract: "Messages contacts sent: record one (opens the 24-hour reply window), list them.",
-        subcommands: [List.self, Record.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Record.self, Ingest.self], defaultSubcommand: List.self)
 
     public init() {}
 

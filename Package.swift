@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "CorbiAssistant", targets: ["CorbiAssistant"]),
         .library(name: "CorbiMessaging", targets: ["CorbiMessaging"]),
         .library(name: "CorbiWorkspace", targets: ["CorbiWorkspace"]),
+        .library(name: "CorbiServer", targets: ["CorbiServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -53,9 +54,19 @@ let package = Package(
             dependencies: ["CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CorbiMessaging"]
         ),
         .target(
+            name: "CorbiServer",
+            dependencies: [
+                "CorbiWorkspace", "CorbiMessaging", "CorbiCore", "CorbiKnowledge",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "CorbiCLI",
             dependencies: [
-                "CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CReadline",
+                "CorbiWorkspace", "CorbiMessaging", "CorbiServer", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -92,8 +103,14 @@ let package = Package(
             dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "CorbiServerTests",
+            dependencies: ["CorbiServer", "CorbiCore"]
+        ),
+        .testTarget(
             name: "CorbiEndToEndTests",
-            dependencies: ["corbi", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "corbi", "CorbiTestSupport", "CorbiCore", "CorbiMessaging", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -20,6 +20,9 @@ public final class Session: @unchecked Sendable {
     public var confirm: ((String) -> Bool)?
     /// The citations of the last answer, for the shell's `/sources` and `/cite N`.
     public var lastCitations: [CitationRef] = []
+    /// Whether commands come from the shell (interactive or batch) rather than one process
+    /// per command: a long-running server does not belong there.
+    public var isShell = false
 
     public init(
         workspace: Workspace, terminal: TerminalFacts = TerminalFacts(),
@@ -79,6 +82,7 @@ public final class Session: @unchecked Sendable {
         copy.organization = organization
         copy.confirm = confirm
         copy.lastCitations = lastCitations
+        copy.isShell = isShell
         return copy
     }
 }

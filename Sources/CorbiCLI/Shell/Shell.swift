@@ -19,6 +19,7 @@ public enum Shell {
                 CommandRunner.failure(prefix + mapped.cliMessage, code: mapped.exitCode, json: globals.json))
             return mapped.exitCode
         }
+        session.isShell = true
         if session.terminal.stdin { session.confirm = TerminalQuestion.ask }
         guard session.terminal.stdin else {
             let interpreter = ShellInterpreter(session: session, json: globals.json)

@@ -73,6 +73,7 @@ public final class FakeProvider: Sendable {
     public var requests: [Received] { recorder.requests }
 
     /// Runs `body` with a fake answering through `handler`, and stops the fake afterwards.
+    @discardableResult
     public static func with<T>(
         _ handler: @escaping @Sendable (Received) -> Reply, _ body: (FakeProvider) async throws -> T
     ) async throws -> T {

@@ -98,6 +98,9 @@ import Testing
             Self.webhook(w), channel: .whatsapp, events: [Self.status(.read, "wamid.early"), Self.status(.delivered, "wamid.early")])
         #expect(result.statuses == [.kept, .kept])
         #expect(try w.count("SELECT count(*) FROM earlyDeliveryStatus") == 2)
+        // The provider retries the webhook: the statuses are kept once.
+        _ = try w.db.ingestInbound(Self.webhook(w), channel: .whatsapp, events: [Self.status(.read, "wamid.early")])
+        #expect(try w.count("SELECT count(*) FROM earlyDeliveryStatus") == 2)
         let recorded = try w.db.recordSendOutcome(job, .accepted(providerMessageId: "wamid.early"), maxAttempts: 5)
         #expect(recorded.message.status == .read)
         #expect(recorded.earlyStatuses.count == 2)

@@ -64,6 +64,15 @@ extension AppDatabase {
             try db.execute(
                 sql: "DELETE FROM earlyDeliveryStatus WHERE receivedAt < ?",
                 arguments: [now.addingTimeInterval(-Self.earlyStatusHorizon)])
+            // A provider retrying its webhook repeats the status: kept once.
+            let known = try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT 1 FROM earlyDeliveryStatus
+                        WHERE organizationId = ? AND channel = ? AND providerMessageId = ? AND status = ?
+                        """),
+                arguments: [organizationId, channel.rawValue, id, event.status.rawValue]) ?? false
+            if known { return .kept }
             try db.execute(
                 sql: """
                     INSERT INTO earlyDeliveryStatus (organizationId, channel, providerMessageId, status, providerStatus, error, at, receivedAt)

@@ -19,18 +19,24 @@ public struct KBCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            _ = try session.actor()
+            let actor = try session.actor()
             let kb = try session.workspace.knowledgeBase()
             let bar = ProgressBar(enabled: session.colorErr)
-            let summary = try Workspace.mapping { full ? try kb.rebuild(progress: bar.update) : try kb.refresh(progress: bar.update) }
+            let everything = try Workspace.mapping {
+                full ? try kb.rebuild(progress: bar.update) : try kb.refresh(progress: bar.update)
+            }
             bar.finish()
+            // The index is shared, the report is not: counts and warnings of shared files
+            // and the member's own organization's only.
+            let summary = everything.visible(to: actor.organization.domain)
+            let notes = summary.warnings.map(\.description)
             let json = IndexSummaryJSON(
                 indexed: summary.indexed, unchanged: summary.unchanged, removed: summary.removed, skipped: summary.skipped,
                 passages: summary.passages, bytes: summary.bytes, seconds: (summary.seconds * 1000).rounded() / 1000)
             let text = "Indexed \(summary.indexed), unchanged \(summary.unchanged), removed \(summary.removed), "
                 + "skipped \(summary.skipped); \(summary.passages) passages, "
                 + String(format: "%.1f MB in %.2f s.", Double(summary.bytes) / 1e6, summary.seconds)
-            return CommandOutput(text: text, json: json, notes: summary.warnings)
+            return CommandOutput(text: text, json: json, notes: notes)
         }
     }
 

@@ -89,8 +89,7 @@ final class IndexStore: @unchecked Sendable {
         let started = Date()
         var summary = IndexSummary()
         let scan = try FileScanner(root: root).scan()
-        summary.skipped = scan.skipped
-        summary.warnings = scan.warnings
+        for warning in scan.warnings { summary.skip(warning) }
         var known: KnownDocuments?
         if full {
             known = try pool.write { db in
@@ -112,12 +111,12 @@ final class IndexStore: @unchecked Sendable {
                 continue
             }
             matched += 1
-            if k.size == entry.size, k.mtime == entry.mtime {
+            if k.size == entry.size, k.mtime == entry.mtime, k.scope == entry.scope {
+                let scope = KnowledgeScope(indexValue: entry.scope)
                 if let reason = k.skipReason {
-                    summary.skipped += 1
-                    summary.warnings.append("skipped \(entry.path): \(reason)")
+                    summary.skip(IndexWarning(path: entry.path, reason: reason, scope: scope))
                 } else {
-                    summary.unchanged += 1
+                    summary.count(scope) { $0.unchanged += 1 }
                 }
             } else {
                 changed.append(entry)
@@ -135,8 +134,8 @@ final class IndexStore: @unchecked Sendable {
             changed.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             do {
                 try IndexWriter.write(
-                    root: root, changed: changed, removed: removed, known: &known, maxFileSize: maxFileSize,
-                    transactionBytes: options.transactionBytes,
+                    root: root, realRoot: scan.realRoot, changed: changed, removed: removed, known: &known,
+                    maxFileSize: maxFileSize, transactionBytes: options.transactionBytes,
                     writer: pool, summary: &summary, started: started, progress: progress)
             } catch {
                 lock.withLock { self.known = nil }
@@ -150,7 +149,7 @@ final class IndexStore: @unchecked Sendable {
                 }
             }
         }
-        summary.warnings.sort()
+        summary.sortWarnings()
         summary.seconds = Date().timeIntervalSince(started)
         lock.withLock {
             self.known = known
@@ -177,15 +176,17 @@ final class IndexStore: @unchecked Sendable {
     func status(root: String, indexPath: String, scope: String?, maxFileSize: Int) throws -> KnowledgeBaseStatus {
         let scan = try FileScanner(root: root).scan()
         let known = try knownDocuments().documents
-        func visible(_ path: String) -> Bool { KnowledgeScope(path: path).isVisible(to: scope) }
+        // By the scopes the scan found and the index holds: both are decided on real paths.
+        func visible(_ scopeValue: String) -> Bool { KnowledgeScope(indexValue: scopeValue).isVisible(to: scope) }
         var stale: [String] = []
         var seen = Set<String>()
-        for entry in scan.files where visible(entry.path) {
+        for entry in scan.files {
             seen.insert(entry.path)
-            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime { continue }
-            stale.append(entry.path)
+            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime, k.scope == entry.scope { continue }
+            // A file that changes scope is stale to both the old and the new one.
+            if visible(entry.scope) || known[entry.path].map({ visible($0.scope) }) == true { stale.append(entry.path) }
         }
-        stale += known.keys.filter { visible($0) && !seen.contains($0) }
+        stale += known.filter { visible($0.value.scope) && !seen.contains($0.key) }.map(\.key)
         stale.sort()
         return try pool.read { db in
             let docs = try Row.fetchOne(db, sql: """

@@ -88,6 +88,12 @@ public struct IndexSummary: Sendable, Equatable, Codable {
     public var seconds = 0.0
     /// One per skipped file, for stderr (``IndexWarning/description``), sorted by path.
     public private(set) var warnings: [IndexWarning] = []
+    /// Another process (or thread) was indexing: this pass waited for it to finish and then
+    /// found what it had done (`kb index`).
+    public var waitedForAnotherIndexer = false
+    /// Another process (or thread) was indexing: this pass did nothing, so that a search
+    /// answers at once from what the index has committed (every refresh before a search).
+    public var leftToAnotherIndexer = false
 
     public init() {}
 
@@ -152,6 +158,8 @@ public struct IndexProgress: Sendable, Equatable {
     public var bytesTotal: Int
     /// Seconds since the pass started.
     public var seconds: Double
+    /// Another process (or thread) is indexing and this pass waits for it (nothing done yet).
+    public var waitingForAnotherIndexer = false
 
     /// Megabytes per second so far.
     public var megabytesPerSecond: Double { seconds > 0 ? Double(bytesDone) / 1e6 / seconds : 0 }

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// Issue 17, items 3 and 7 through the built binary: links never widen who sees a file
-/// (answers, searches, `/cite`), and `kb index` and `kb status` report a member's own
-/// files only.
+/// Issue 17, items 3, 7 and 11 through the built binary: links never widen who sees a
+/// file (answers, searches, `/cite`), `kb index` and `kb status` report a member's own
+/// files only, and two `kb index` runs share one pass.
 @Suite struct KnowledgeHardeningEndToEndTests {
     /// A and B (admins a@a.example, b@b.example; viewer v@a.example in A), a shared file,
     /// one private file each.
@@ -100,6 +100,21 @@ import Testing
         #expect(b.json?["indexed"] as? Int == 2 && b.json?["skipped"] as? Int == 3)
         #expect(b.stderr.contains("skipped orgs/b.example/layoffs-2027-plan.pdf: not Markdown, text or HTML"))
     }
+
+    @Test func twoIndexRunsAtOnceReadEveryFileOnce() throws {
+        let w = try Self.workspace()
+        let paragraph = String(repeating: "Hygienists polish enamel and check gums with care. ", count: 20)
+        for i in 0..<300 { try w.write("bulk/f\(i).md", "# File \(i)\n\n\(paragraph)\n\nMarker zq\(i)x.\n") }
+        let env = ["CORBI_USER": "a@a.example"]
+        let runs = try (0..<2).map { _ in try Background(w, ["kb", "index", "--json"], environment: env) }
+        let results = runs.map { $0.wait() }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        // Every file indexed once between the two: whichever ran second found the work done.
+        let indexed = results.compactMap { $0.json?["indexed"] as? Int }
+        #expect(indexed.count == 2 && indexed.reduce(0, +) == 302, "\(indexed)")
+        let status = try w.run(["kb", "status", "--json"], as: "a@a.example").json
+        #expect(status?["files"] as? Int == 302 && (status?["stale"] as? [String])?.isEmpty == true)
+    }
 }
 
 /// `corbi` in batch mode with a pipe kept open: one line in, one JSON object out.
@@ -137,5 +152,35 @@ final class Interactive {
     func close() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
+    }
+}
+
+/// `corbi ARGS` started now, its output collected; `wait()` for the result.
+final class Background: @unchecked Sendable {
+    private let process = Process()
+    private let output = Pipe(), error = Pipe()
+    private let errorData = LockedData()
+
+    init(_ w: CorbiBinary, _ arguments: [String], environment: [String: String]) throws {
+        process.executableURL = CorbiBinary.url
+        process.arguments = arguments
+        process.environment = w.environment.merging(environment) { _, new in new }
+        process.currentDirectoryURL = w.folder
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let pipe = error
+        let data = errorData
+        Thread { data.set(pipe.fileHandleForReading.readDataToEndOfFile()) }.start()
+    }
+
+    func wait() -> CorbiBinary.Result {
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.done { usleep(1000) }
+        return CorbiBinary.Result(
+            stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: errorData.data, as: UTF8.self),
+            status: process.terminationStatus)
     }
 }

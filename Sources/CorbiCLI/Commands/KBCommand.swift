@@ -23,13 +23,16 @@ public struct KBCommand: ParsableCommand {
             let kb = try session.workspace.knowledgeBase()
             let bar = ProgressBar(enabled: session.colorErr)
             let everything = try Workspace.mapping {
-                full ? try kb.rebuild(progress: bar.update) : try kb.refresh(progress: bar.update)
+                full ? try kb.rebuild(progress: bar.update) : try kb.refresh(waitingForOtherIndexer: true, progress: bar.update)
             }
             bar.finish()
             // The index is shared, the report is not: counts and warnings of shared files
             // and the member's own organization's only.
             let summary = everything.visible(to: actor.organization.domain)
-            let notes = summary.warnings.map(\.description)
+            var notes = summary.warnings.map(\.description)
+            if summary.waitedForAnotherIndexer {
+                notes.insert("Another process was indexing: waited for it, then checked the files again.", at: 0)
+            }
             let json = IndexSummaryJSON(
                 indexed: summary.indexed, unchanged: summary.unchanged, removed: summary.removed, skipped: summary.skipped,
                 passages: summary.passages, bytes: summary.bytes, seconds: (summary.seconds * 1000).rounded() / 1000)
@@ -172,7 +175,13 @@ final class ProgressBar: @unchecked Sendable {
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(_ p: IndexProgress) {
-        guard enabled, p.filesTotal > 0 else { return }
+        guard enabled else { return }
+        if p.waitingForAnotherIndexer {
+            FileHandle.standardError.write(Data("\rWaiting for another process to finish indexing… ".utf8))
+            drawn = true
+            return
+        }
+        guard p.filesTotal > 0 else { return }
         let fraction = Double(p.bytesDone) / Double(max(p.bytesTotal, 1))
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))

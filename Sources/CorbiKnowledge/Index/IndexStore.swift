@@ -11,9 +11,12 @@ final class IndexStore: @unchecked Sendable {
     private var known: KnownDocuments?
 
     let options: KnowledgeBaseOptions
+    /// The index file.
+    let path: String
 
-    private init(pool: DatabasePool, options: KnowledgeBaseOptions) {
+    private init(pool: DatabasePool, path: String, options: KnowledgeBaseOptions) {
         self.pool = pool
+        self.path = path
         self.options = options
     }
 
@@ -27,6 +30,9 @@ final class IndexStore: @unchecked Sendable {
             // same FTS5 leaves either way.
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+            // A rebuild is one transaction, so the WAL grows to the whole index: cut it back
+            // once it has been checkpointed.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             try RankFunction.register(db)
             db.add(tokenizer: PretokenizedTokenizer.self)
         }
@@ -38,12 +44,12 @@ final class IndexStore: @unchecked Sendable {
         }
         return try mapping(path: path) {
             do {
-                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
+                return try IndexStore(pool: openPool(path: path, configuration: config), path: path, options: options)
             } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
                 // Derived data: a damaged index file is replaced by a new one (filled by the next pass).
                 FileHandle.standardError.write(Data("corbi: \(path) was damaged (\(error.message ?? "corrupt")); building a new index.\n".utf8))
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
+                return try IndexStore(pool: openPool(path: path, configuration: config), path: path, options: options)
             }
         }
     }
@@ -84,25 +90,48 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    /// The stat pass and the re-indexing of what changed (everything when `full`).
-    func refresh(root: String, maxFileSize: Int, full: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
+    /// The stat pass and the re-indexing of what changed (everything when `full`), one
+    /// pass at a time per index (`IndexerLock`). When another pass runs: with `wait`, waits
+    /// for it and then does its own (cheap, since the other did the work; a `full` pass
+    /// is not repeated if a full pass began after this one was asked for); without, does
+    /// nothing (`leftToAnotherIndexer`), so that the caller's search answers at once from
+    /// what is committed.
+    ///
+    /// A full pass over an index that holds documents empties and refills it in one
+    /// transaction, so that searches keep seeing the old index until the new one is
+    /// complete (and a killed rebuild leaves the old one); other passes commit every
+    /// `transactionBytes`, each file whole.
+    func refresh(root: String, maxFileSize: Int, full: Bool, wait: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
+        let asked = Date()
+        guard let indexerLock = try IndexerLock.acquire(indexPath: path, wait: wait, waiting: {
+            progress?(IndexProgress(filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, seconds: 0, waitingForAnotherIndexer: true))
+        }) else {
+            var summary = IndexSummary()
+            summary.leftToAnotherIndexer = true
+            return summary
+        }
+        defer { indexerLock.release() }
+        var full = full
+        if full, indexerLock.waited {
+            let started = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fullRebuildStarted'").flatMap(Double.init)
+            }
+            if let started, started >= asked.timeIntervalSince1970 { full = false }
+        }
+        var summary = try pass(root: root, maxFileSize: maxFileSize, full: full, progress: progress)
+        summary.waitedForAnotherIndexer = indexerLock.waited
+        return summary
+    }
+
+    /// One pass, under the indexer lock.
+    private func pass(root: String, maxFileSize: Int, full: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
         let started = Date()
         var summary = IndexSummary()
         let scan = try FileScanner(root: root).scan()
         for warning in scan.warnings { summary.skip(warning) }
-        var known: KnownDocuments?
-        if full {
-            known = try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
-                    DELETE FROM chunk; DELETE FROM document; DELETE FROM scopeTerm; DELETE FROM scopeSize;
-                    """)
-                return KnownDocuments(generation: try KnownDocuments.advanceGeneration(db), documents: [:])
-            }
-        } else {
-            known = try knownDocuments()
-        }
-        let documents = known?.documents ?? [:]
+        var known: KnownDocuments? = try knownDocuments()
+        let documents = full ? [:] : known?.documents ?? [:]
+        let oldIndexIsVisible = !(known?.documents.isEmpty ?? true)
         var changed: [FileEntry] = []
         var matched = 0
         for entry in scan.files {
@@ -128,14 +157,16 @@ final class IndexStore: @unchecked Sendable {
             let seen = Set(scan.files.lazy.map(\.path))
             removed = documents.keys.filter { !seen.contains($0) }.sorted()
         }
-        if !changed.isEmpty || !removed.isEmpty {
+        if full || !changed.isEmpty || !removed.isEmpty {
             // The scan comes in folder order; files are indexed in path order, so a
             // rebuild gives the same index whatever the file system's order.
             changed.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             do {
                 try IndexWriter.write(
-                    root: root, realRoot: scan.realRoot, changed: changed, removed: removed, known: &known,
-                    maxFileSize: maxFileSize, transactionBytes: options.transactionBytes,
+                    root: root, realRoot: scan.realRoot, changed: changed, removed: removed, reset: full, known: &known,
+                    maxFileSize: maxFileSize,
+                    // A rebuild of a new index has nothing to keep visible: it commits as it goes.
+                    transactionBytes: full && oldIndexIsVisible ? .max : options.transactionBytes,
                     writer: pool, summary: &summary, started: started, progress: progress)
             } catch {
                 lock.withLock { self.known = nil }
@@ -158,10 +189,11 @@ final class IndexStore: @unchecked Sendable {
         return summary
     }
 
-    /// Refreshes unless a refresh ran within the last second (the caller usually just did).
+    /// Refreshes unless a refresh ran within the last second (the caller usually just did)
+    /// or another pass is running (the search then reads what it committed).
     func refreshIfStale(root: String, maxFileSize: Int) throws {
         let recent = lock.withLock { lastRefresh.map { Date().timeIntervalSince($0) < 1 } ?? false }
-        if !recent { _ = try refresh(root: root, maxFileSize: maxFileSize, full: false, progress: nil) }
+        if !recent { _ = try refresh(root: root, maxFileSize: maxFileSize, full: false, wait: false, progress: nil) }
     }
 
     /// (path, sha256) of the indexed documents a scope sees, by path.

@@ -13,15 +13,17 @@ enum IndexWriter {
 
     /// Reads the files on a second thread (read, check, hash, split, tokenize) while this
     /// thread writes; `known` follows every commit (or becomes nil if another process wrote).
+    /// With `reset`, the first transaction starts by emptying the index (a full rebuild):
+    /// searches see the old index until that transaction commits.
     static func write(
-        root: String, realRoot: String, changed: [FileEntry], removed: [String],
+        root: String, realRoot: String, changed: [FileEntry], removed: [String], reset: Bool = false,
         known: inout KnownDocuments?, maxFileSize: Int, transactionBytes: Int,
         writer: DatabasePool, summary: inout IndexSummary, started: Date,
         progress: ((IndexProgress) -> Void)?
     ) throws {
         let queue = WorkQueue(capacity: readAhead)
         let files = changed
-        let hashes = known?.documents ?? [:]
+        let hashes = reset ? [:] : known?.documents ?? [:]
         let tokenizer = try writer.read { db in try PassageTokenizer(db) }
         let producer = Thread {
             var batch: [FileWork] = []
@@ -44,12 +46,18 @@ enum IndexWriter {
         defer { queue.cancel() }
 
         var pending: (Int64, [String: KnownDocuments.Document?])?
+        var pendingReset: Int64?
         func commit(_ db: Database, _ changes: [String: KnownDocuments.Document?]) throws {
             let generation = try KnownDocuments.advanceGeneration(db)
             // Applied once the transaction is committed, below.
             pending = (generation, changes)
         }
         func apply() {
+            if let generation = pendingReset {
+                // Emptied in the transaction that committed: what was known is gone.
+                known = KnownDocuments(generation: generation, documents: [:])
+                pendingReset = nil
+            }
             guard let (generation, changes) = pending else { return }
             pending = nil
             if known?.committed(generation: generation, changes: changes) == false { known = nil }
@@ -70,11 +78,19 @@ enum IndexWriter {
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var filesDone = 0, bytesDone = 0
         var finished = false
+        var resetPending = reset
         while !finished {
             var done = IndexSummary()
             try writer.write { db in
                 done = IndexSummary()
                 var changes: [String: KnownDocuments.Document?] = [:]
+                if resetPending {
+                    try db.execute(sql: """
+                        INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
+                        DELETE FROM chunk; DELETE FROM document; DELETE FROM scopeTerm; DELETE FROM scopeSize;
+                        """)
+                    pendingReset = try KnownDocuments.generation(db)
+                }
                 var filesWritten = filesDone, bytesWritten = bytesDone, bytesInTransaction = 0
                 let now = Date().timeIntervalSince1970
                 while bytesInTransaction < transactionBytes {
@@ -107,11 +123,17 @@ enum IndexWriter {
                         filesDone: filesWritten, filesTotal: files.count, bytesDone: bytesWritten, bytesTotal: totalBytes,
                         seconds: Date().timeIntervalSince(started)))
                 }
-                if !changes.isEmpty {
+                if !changes.isEmpty || resetPending {
                     try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastIndexed', ?)", arguments: [String(now)])
+                    if resetPending {
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('fullRebuildStarted', ?)",
+                            arguments: [String(started.timeIntervalSince1970)])
+                    }
                     try commit(db, changes)
                 }
             }
+            resetPending = false
             apply()
             summary.add(done)
             filesDone += done.indexed + done.unchanged + done.skipped

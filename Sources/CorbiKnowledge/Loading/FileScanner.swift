@@ -44,9 +44,9 @@ struct FileEntry: Sendable, Equatable {
 ///
 /// Each file's scope is decided on both its listed path and its real path
 /// (`KnowledgeScope(path:realPath:)`), so a link never makes a private file visible to more
-/// organizations. Linked folders are walked after the folders they link from: a folder
-/// reached both ways is walked once under its real path, whatever order the names come in
-/// (so a link elsewhere can never take an organization's folder away from it).
+/// organizations. Linked folders are walked after every folder reachable without links: a
+/// folder reached both ways is walked once, under its own path, whatever order the names
+/// come in (so a link elsewhere can never take an organization's folder away from it).
 ///
 /// This runs before every search, so it is built for speed: names are stat'ed relative to
 /// their open folder, on two threads for large folders, and the entries come in folder

@@ -116,6 +116,12 @@ import Testing
         _ = try w.db.addMember(alpha.admin, email: "kim@beta.example", role: .staff, name: "Kim A")
         #expect(try name(alpha.admin, "kim@beta.example") == "Kim A")
         #expect(try name(beta.admin, "kim@beta.example") == "Kim Other")
+        // Nor does the name an organization was created with reach another one.
+        _ = try w.db.createOrganization(name: "Gamma", domain: "gamma.example", adminEmail: "lee@gamma.example", adminName: "Lee Gamma")
+        _ = try w.db.addMember(beta.admin, email: "lee@gamma.example", role: .viewer)
+        #expect(try name(beta.admin, "lee@gamma.example") == nil)
+        let gamma = try w.db.resolveActor(user: "lee@gamma.example", organization: "gamma.example")
+        #expect(try name(gamma, "lee@gamma.example") == "Lee Gamma")
         // The rename is audited in the organization whose membership changed.
         let last = try #require(try w.db.auditEvents(alpha.admin, limit: 1).first)
         guard case .object(let details) = last.detailsValue else { Issue.record("details are not an object"); return }

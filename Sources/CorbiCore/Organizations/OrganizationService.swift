@@ -9,7 +9,8 @@ public struct InitResult: Sendable {
 
 extension AppDatabase {
     /// Creates an organization and its first admin (creating the user if new). The first
-    /// step of every workspace, so it needs no actor.
+    /// step of every workspace, so it needs no actor. `adminName` is the admin's name in
+    /// this organization (kept on the membership, as ``addMember(_:email:role:name:)`` does).
     public func createOrganization(
         name: String, domain: String, adminEmail: String, adminName: String? = nil,
         timezone: String = "UTC", callingCode: Int? = nil
@@ -28,10 +29,10 @@ extension AppDatabase {
                 let now = environment.now()
                 var organization = Organization(name: name, domain: domain, timezone: zone, callingCode: callingCode, createdAt: now)
                 try organization.insert(db)
-                var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, name: adminName, createdAt: now)
+                var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, createdAt: now)
                 if user.id == nil { try user.insert(db) }
                 var membership = Membership(
-                    userId: user.id!, organizationId: organization.id!, role: .admin, createdAt: now, name: adminName ?? user.name)
+                    userId: user.id!, organizationId: organization.id!, role: .admin, createdAt: now, name: adminName)
                 try membership.insert(db)
                 try AuditLog.append(
                     db, organizationId: organization.id!, actor: email,

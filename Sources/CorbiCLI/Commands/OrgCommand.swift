@@ -5,8 +5,8 @@ import CorbiWorkspace
 /// `corbi org`: the organizations the user belongs to, and their settings.
 public struct OrgCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "List your organizations or change the current one's settings.",
-        subcommands: [List.self, Show.self, Update.self], defaultSubcommand: List.self)
+        commandName: "org", abstract: "List your organizations, change the current one's settings, export or delete it.",
+        subcommands: [List.self, Show.self, Update.self, Export.self, Delete.self, Deletions.self], defaultSubcommand: List.self)
 
     public init() {}
 
@@ -75,6 +75,14 @@ public struct OrgCommand: ParsableCommand {
 }
 
 extension Session {
+    /// The member acting in the organization `domain` names: the current organization when
+    /// one was chosen (flag, `CORBI_ORG`, `/org`), else the user's organization of that
+    /// domain (so `org delete b.example` needs no `--org` when the user has several).
+    func actor(orNamed domain: String) throws -> Actor {
+        if organization != nil { return try actor() }
+        return try database().resolveActor(user: user, organization: domain)
+    }
+
     /// The acting user, even when no organization could be chosen yet.
     func actorUser() throws -> User {
         if let actor = try? actor(), let user = actor.user { return user }

@@ -19,7 +19,10 @@ public enum Shell {
                 CommandRunner.failure(prefix + mapped.cliMessage, code: mapped.exitCode, json: globals.json))
             return mapped.exitCode
         }
-        if session.terminal.stdin { session.confirm = TerminalQuestion.ask }
+        if session.terminal.stdin {
+            session.confirm = TerminalQuestion.ask
+            session.askText = TerminalQuestion.askText
+        }
         guard session.terminal.stdin else {
             let interpreter = ShellInterpreter(session: session, json: globals.json)
             return BatchRunner(interpreter: interpreter, bail: root.bail).run(lines: StandardInputLines())

@@ -73,14 +73,3 @@ public struct OrgCommand: ParsableCommand {
         }
     }
 }
-
-extension Session {
-    /// The acting user, even when no organization could be chosen yet.
-    func actorUser() throws -> User {
-        if let actor = try? actor(), let user = actor.user { return user }
-        // Resolve the user alone: list organizations even when several are possible.
-        return try database().resolveUser(user)
-    }
-}
-
-import Foundation

@@ -3,12 +3,6 @@ import CorbiCore
 import CorbiWorkspace
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension OrgCommand {
     /// `corbi org export`: every record of the organization as JSON Lines, streamed.
     struct Export: CorbiCommand {
@@ -166,106 +160,5 @@ extension OrgCommand {
                 text: records.isEmpty ? "No deleted organizations." : table.render(),
                 json: OrganizationDeletionListJSON(deletions: records.map(OrganizationDeletionJSON.init)))
         }
-    }
-}
-
-/// Files written whole or not at all: a hidden temporary file beside the target, renamed
-/// over it once complete.
-enum ExportFile {
-    /// Runs `body` on a new temporary file beside `path` (owner-only permissions), then
-    /// renames it to `path`. 77 when it cannot be written, 75 when the disk is full; the
-    /// temporary file is removed on any failure.
-    static func write<T>(to path: String, _ body: (FileHandle) throws -> T) throws -> T {
-        let url = URL(fileURLWithPath: path)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw CorbiError.invalid("\(path) is a folder; give a file name.")
-        }
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw failure(path, errno: errno)
-        }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
-        do {
-            let result = try mappingWriteErrors(path) { try body(handle) }
-            guard fsync(fd) == 0 else { throw failure(path, errno: errno) }
-            close(fd)
-            guard rename(temp.path, url.path) == 0 else { throw failure(path, errno: errno) }
-            return result
-        } catch {
-            close(fd)
-            unlink(temp.path)
-            throw error
-        }
-    }
-
-    /// Runs `body`, turning a failed write into the contract's error (a full disk 75,
-    /// anything else 77); Corbi's own errors pass as they are.
-    static func mappingWriteErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CorbiError {
-            throw error
-        } catch let error as NSError where error.domain == NSPOSIXErrorDomain {
-            throw failure(path, errno: Int32(error.code))
-        } catch let error as NSError {
-            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-                throw failure(path, errno: Int32(underlying.code))
-            }
-            throw CorbiError.permission("Cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    static func failure(_ path: String, errno code: Int32) -> CorbiError {
-        let reason = String(cString: strerror(code))
-        if code == ENOSPC || code == EDQUOT { return .temporary("Cannot write \(path): \(reason).") }
-        return .permission("Cannot write \(path): \(reason).")
-    }
-}
-
-/// A deleted organization's calendar files and folder, removed.
-struct CalendarCleanup {
-    var folder: String
-    var removed = 0
-    var folderRemoved = false
-    var warnings: [String] = []
-
-    /// Removes the files of `uids` from `calendar`, then the folder if nothing else is left
-    /// in it but its `displayname`.
-    static func remove(_ uids: [String], from calendar: VdirCalendar) -> CalendarCleanup {
-        var result = CalendarCleanup(folder: calendar.directory.path)
-        let files = FileManager.default
-        for uid in uids {
-            let url = calendar.fileURL(uid: uid)
-            guard files.fileExists(atPath: url.path) else { continue }
-            do {
-                try calendar.remove(uid: uid)
-                result.removed += 1
-            } catch {
-                result.warnings.append("\(error)")
-            }
-        }
-        guard let left = try? files.contentsOfDirectory(atPath: calendar.directory.path) else { return result }
-        if left.allSatisfy({ $0 == "displayname" }) {
-            do {
-                try files.removeItem(at: calendar.directory)
-                result.folderRemoved = true
-            } catch {
-                result.warnings.append("Cannot remove the calendar folder \(calendar.directory.path): \(error.localizedDescription)")
-            }
-        } else {
-            result.warnings.append(
-                "The calendar folder \(calendar.directory.path) was kept: it holds \(left.count - (left.contains("displayname") ? 1 : 0)) files Corbi did not write for these bookings.")
-        }
-        return result
-    }
-
-    var summary: String {
-        let files = removed == 1 ? "1 calendar file" : "\(removed) calendar files"
-        if folderRemoved { return "Removed \(files) and the calendar folder \(folder)." }
-        if FileManager.default.fileExists(atPath: folder) { return "Removed \(files); the calendar folder \(folder) was kept." }
-        return "Removed \(files); there was no calendar folder."
     }
 }

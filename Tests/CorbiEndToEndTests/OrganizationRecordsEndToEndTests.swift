@@ -145,6 +145,25 @@ import Testing
         #expect(unwritable.status == 77, "\(unwritable.stderr)")
     }
 
+    @Test func anExportToAFullDiskIsTemporaryAndAuditedAsIncomplete() throws {
+        let corbi = try CorbiBinary()
+        defer { corbi.remove() }
+        #expect(try corbi.run("init", "--org", "A", "--domain", "a.example", "--admin", "ann@a.example").status == 0)
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { return }
+        let process = Process()
+        process.executableURL = CorbiBinary.url
+        process.arguments = ["org", "export"]
+        process.environment = corbi.environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = full
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 75)
+        let events = try corbi.run("audit", "list", "--action", "org.export", "--json").json?["events"] as? [[String: Any]] ?? []
+        #expect((events.first?["details"] as? [String: Any])?["completed"] as? Bool == false)
+    }
+
     /// Every row of `organizationId`, table by table, as text: to compare before and after.
     static func rows(of organizationId: Int64, in path: String) throws -> [String] {
         let queue = try DatabaseQueue(path: path)

@@ -48,18 +48,19 @@ extension OrgCommand {
         static func stream(_ db: AppDatabase, _ actor: Actor, to write: (Data) throws -> Void) throws -> OrganizationExportSummary {
             var buffer = Data()
             buffer.reserveCapacity(1 << 16)
-            let summary = try ExportFile.mappingWriteErrors("the standard output") {
-                try db.exportOrganization(actor) { line in
-                    buffer.append(contentsOf: TerminalText.escapingJSON(line).utf8)
-                    buffer.append(0x0A)
-                    if buffer.count >= 1 << 16 {
-                        try write(buffer)
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
+            return try ExportFile.mappingWriteErrors("the standard output") {
+                try db.exportOrganization(
+                    actor,
+                    to: { line in
+                        buffer.append(contentsOf: TerminalText.escapingJSON(line).utf8)
+                        buffer.append(0x0A)
+                        if buffer.count >= 1 << 16 {
+                            try write(buffer)
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                    },
+                    finish: { try write(buffer) })
             }
-            try ExportFile.mappingWriteErrors("the standard output") { try write(buffer) }
-            return summary
         }
 
         /// `Exported 57 records of a.example to FILE: organization 1, member 3, ...`, and

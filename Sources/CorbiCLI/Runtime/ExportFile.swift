@@ -39,16 +39,17 @@ enum ExportFile {
         }
     }
 
-    /// Runs `body`, turning a failed write into the contract's error (a full disk 75,
-    /// anything else 77); Corbi's own errors pass as they are.
+    /// Runs `body`, turning a failed write (a POSIX or file-system error) into the
+    /// contract's error (a full disk 75, anything else 77); other errors pass as they are.
     static func mappingWriteErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        // Errors of other kinds (not about the file) propagate as they are.
         do {
             return try body()
         } catch let error as CorbiError {
             throw error
         } catch let error as NSError where error.domain == NSPOSIXErrorDomain {
             throw failure(path, errno: Int32(error.code))
-        } catch let error as NSError {
+        } catch let error as NSError where error.domain == NSCocoaErrorDomain {
             if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
                 throw failure(path, errno: Int32(underlying.code))
             }

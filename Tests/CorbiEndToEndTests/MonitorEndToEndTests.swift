@@ -22,6 +22,9 @@ import Testing
             // 2031-03-30: the clocks go forward at 02:00 (a 23-hour day).
             ["book", "Ben Weber", "2031-03-30 00:30", "--title", "Before the change"],
             ["book", "Ben Weber", "2031-03-30 23:30", "--title", "After the change", "--confirm"],
+            // 2031-10-26: the clocks go back at 03:00 (a 25-hour day).
+            ["book", "Ben Weber", "2031-10-26 00:15", "--title", "Before the change"],
+            ["book", "Ben Weber", "2031-10-26 23:45", "--title", "After the change"],
             ["draft", "Ben Weber", "hello", "--at", "2031-03-30 23:45", "--yes"],
             ["draft", "Anna Müller", "hello", "--at", "2031-03-31 00:15", "--yes"],
             ["inbound", "record", "whatsapp", "+49 151 0000000", "Who is this?"],
@@ -60,6 +63,9 @@ import Testing
         #expect(r.json?["successRate"] is NSNull)
         r = try corbi.run("monitor", "--day", "2031-03-31", "--json")
         #expect(Self.day(r.json) == (0, 1, "2031-03-31"))
+        for (day, expected) in [("2031-10-25", 0), ("2031-10-26", 2), ("2031-10-27", 0)] {
+            #expect(Self.day(try corbi.run("monitor", "--day", day, "--json").json).scheduled == expected, "\(day)")
+        }
 
         // Seven days to the 31st, oldest first.
         r = try corbi.run("monitor", "--days", "7", "--day", "2031-03-31", "--json")
@@ -84,7 +90,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let outbound = r.json?["outbound"] as? [String: Int]
         #expect(outbound?["drafted"] == 2 && outbound?["sent"] == 0)
-        #expect((r.json?["bookings"] as? [String: Int])?["created"] == 4)
+        #expect((r.json?["bookings"] as? [String: Int])?["created"] == 6)
         #expect((r.json?["bookings"] as? [String: Int])?["confirmed"] == 1)
         #expect((r.json?["contacts"] as? [String: Int])?["added"] == 2)
         #expect((r.json?["inbound"] as? [String: Int]).map { [$0["received"], $0["unknownSenders"]] } == [1, 1])
@@ -95,7 +101,7 @@ import Testing
         let text = try corbi.run("monitor")
         #expect(text.status == 0)
         #expect(text.stdout.contains("a.example") && text.stdout.contains("Europe/Berlin"))
-        #expect(text.stdout.contains("Bookings:     4 created, 1 confirmed, 0 cancelled"))
+        #expect(text.stdout.contains("Bookings:     6 created, 1 confirmed, 0 cancelled"))
         #expect(text.stdout.contains("Success rate: -"))
         let shell = try corbi.run([], stdin: "/monitor --json\n/monitor --days 3\n")
         #expect(shell.status == 0, "\(shell.stderr)")

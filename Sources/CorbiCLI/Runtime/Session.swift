@@ -44,7 +44,7 @@ public final class Session: @unchecked Sendable {
     /// (64 for a bad value), terminal facts from the standard streams, questions asked on
     /// the terminal when stdin is one.
     public static func forProcess(_ overrides: Configuration.Overrides = .init()) throws -> Session {
-        let configuration = try Configuration.resolve(overrides, environment: ProcessInfo.processInfo.environment)
+        let configuration = try Configuration.forProcess(overrides)
         let session = Session(workspace: Workspace(configuration: configuration), terminal: .standardStreams)
         if session.terminal.stdin {
             session.confirm = TerminalQuestion.ask

@@ -9,7 +9,7 @@ public enum Shell {
         let streams = StandardStreams()
         let session: Session
         do {
-            let base = try Configuration.resolve(globals.overrides, environment: ProcessInfo.processInfo.environment)
+            let base = try Configuration.forProcess(globals.overrides)
             let configuration = root.demo ? try DemoWorkspace.configuration(overrides: globals.overrides, base: base) : base
             session = Session(workspace: Workspace(configuration: configuration), terminal: .standardStreams)
         } catch {

@@ -61,6 +61,12 @@ import Testing
         let beta = other.session(w, user: "admin@beta.example", organization: "beta.example")
         #expect(CommandRunner.run(arguments: ["org", "delete", "alpha.example"], in: beta).exitCode == 65)
         #expect(other.asked.isEmpty)
+        // Nor is a member who may not delete it asked: refused at once, piped or not.
+        let staffTerminal = Terminal(["beta.example"])
+        let staff = staffTerminal.session(w, user: ShellTestWorkspace.staff, organization: "beta.example")
+        #expect(CommandRunner.run(arguments: ["org", "delete", "beta.example"], in: staff).exitCode == 77)
+        #expect(CommandRunner.run(arguments: ["org", "delete", "beta.example"], in: w.session(user: ShellTestWorkspace.staff, organization: "beta.example")).exitCode == 77)
+        #expect(staffTerminal.asked.isEmpty)
     }
 
     @Test func mergingOnATerminalAsksFirst() throws {

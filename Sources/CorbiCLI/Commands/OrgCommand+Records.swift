@@ -100,9 +100,9 @@ extension OrgCommand {
             let organization = actor.organization
             var typed = domain
             let matches = domain.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == organization.domain
-            // A DOMAIN that is not the organization's is refused (and audited) by the core
-            // before anyone is asked anything.
-            if !yes && matches {
+            // A DOMAIN that is not the organization's, or a member who is not an admin, is
+            // refused (and audited) by the core before anyone is asked anything.
+            if !yes && matches && actor.role == .admin {
                 guard session.terminal.stdin, let ask = session.askText else {
                     throw CorbiError.usage(
                         "Deleting \(organization.domain) cannot be undone and there is no terminal to confirm it on; add --yes to delete it.")

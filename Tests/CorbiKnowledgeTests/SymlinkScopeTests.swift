@@ -89,6 +89,23 @@ import Glibc
         #expect(try secretPaths(kb, "b.example") == ["abs.md", "orgs/b.example/secret.md"])
     }
 
+    @Test func linksToNothingAndLoopsAreSkippedWithTheirReason() throws {
+        let folder = try sample()
+        try link(folder, "orgs/a.example/loop1.md", to: "loop2.md")
+        try link(folder, "orgs/a.example/loop2.md", to: "loop1.md")
+        try link(folder, "orgs/a.example/gone.md", to: "../b.example/deleted.md")
+        try link(folder, "orgs/a.example/passwd.md", to: "/etc/passwd")
+        let kb = try folder.knowledgeBase()
+        let warnings = try kb.refresh().visible(to: "a.example").warnings
+        #expect(warnings.map(\.description) == [
+            "skipped orgs/a.example/gone.md: symbolic link to nothing (a missing file or a loop)",
+            "skipped orgs/a.example/loop1.md: symbolic link to nothing (a missing file or a loop)",
+            "skipped orgs/a.example/loop2.md: symbolic link to nothing (a missing file or a loop)",
+            "skipped orgs/a.example/passwd.md: symbolic link leading outside the knowledge base",
+        ])
+        #expect(try kb.search("root", organizationDomain: "a.example").isEmpty)
+    }
+
     @Test func linkedFoldersKeepTheScopeOfWhereTheyReallyAre() throws {
         let folder = try sample()
         try folder.write("orgs/b.example/.drafts/plan.md", "# Plan\n\nDraft: OKAPI77 layoffs in spring.\n")

@@ -100,6 +100,8 @@ struct FileScanner {
     private struct Folder {
         var listed: String
         var real: String
+        /// Reached through a symbolic link (its last name is the link): opened following it.
+        var isLink = false
 
         var listedPrefix: String { listed.isEmpty ? "" : listed + "/" }
         var realPrefix: String { real.isEmpty ? "" : real + "/" }
@@ -126,7 +128,9 @@ struct FileScanner {
 
     private func walk(_ folder: Folder, visited: inout Set<DirectoryID>, linked: inout [LinkedFolder], into result: inout Result) {
         let directory = folder.listed.isEmpty ? root : root + "/" + folder.listed
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // A folder found as a folder is opened as one: a link swapped in since the lstat
+        // is not followed (and reads check each file's real path anyway).
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (folder.isLink ? 0 : O_NOFOLLOW))
         let prefix = folder.listedPrefix
         // Every file of a folder has the folder's scope: worked out once.
         let folderScope = folder.fileScope
@@ -142,13 +146,17 @@ struct FileScanner {
             var scope = folderScope
             if (st.st_mode & S_IFMT) == S_IFLNK {
                 let abs = root + "/" + rel
-                guard let target = RealPath.of(abs), let targetRel = RealPath.relative(target, toRoot: result.realRoot) else {
+                guard let target = RealPath.of(abs) else {
+                    result.warnings.append(IndexWarning(path: rel, reason: "symbolic link to nothing (a missing file or a loop)", scope: folderScope))
+                    continue
+                }
+                guard let targetRel = RealPath.relative(target, toRoot: result.realRoot) else {
                     result.warnings.append(IndexWarning(path: rel, reason: "symbolic link leading outside the knowledge base", scope: folderScope))
                     continue
                 }
                 guard stat(abs, &st) == 0 else { continue }
                 if (st.st_mode & S_IFMT) == S_IFDIR {
-                    let linkedFolder = Folder(listed: rel, real: targetRel)
+                    let linkedFolder = Folder(listed: rel, real: targetRel, isLink: true)
                     guard !linkedFolder.isOutOfScope else {
                         // Told to those who see the folder the link stands for (under its own name).
                         let name = String(rel.utf8.dropFirst(prefix.utf8.count))!

@@ -6,6 +6,32 @@ import Foundation
 public protocol PassageRetriever {
     /// The best passages for a question, best first.
     func retrieve(_ question: String, limit: Int) throws -> [Passage]
+    /// The same with weighted extra words (synonyms of the question's words).
+    func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int) throws -> [Passage]
+    /// How many passages hold each word, and how many there are; nil when unknown.
+    func statistics(of words: [String]) throws -> TermStatistics?
+}
+
+extension PassageRetriever {
+    public func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int) throws -> [Passage] {
+        try retrieve(question, limit: limit)
+    }
+
+    public func statistics(of words: [String]) throws -> TermStatistics? { nil }
+}
+
+/// How the assistant widens a question for retrieval. General-purpose: nothing here knows
+/// a domain's words.
+public struct RetrievalTuning: Sendable, Equatable {
+    /// Query weight of a synonym relative to a word of the question.
+    public var synonymWeight = 0.3
+    /// Synonyms taken per question word, and in all.
+    public var synonymsPerWord = 4
+    public var maxSynonyms = 20
+    /// Pseudo-relevance feedback terms (RM3) from the best passages.
+    public var feedbackTerms = 10
+
+    public init() {}
 }
 
 /// A grounded answer, or an honest refusal with the closest sources.
@@ -30,59 +56,85 @@ public struct Assistant {
     public var prompts: Prompts
     public var llm: LLMClient?
     public var extractor = AnswerExtractor()
-    public var threshold: Double
+    /// The model that decides whether the picked sentences are supported.
+    public var decision = AnswerDecision.fitted
+    public var tuning = RetrievalTuning()
     /// Passages retrieved per question.
     public var retrievalLimit = 8
     /// Passages given to the model.
     public var modelPassages = 5
-    /// Adds the key terms and the confidence to the notes (for calibrating).
+    /// Adds the key terms, the decision's features and the candidate answer to the notes
+    /// (for calibrating).
     public var debug = false
 
-    public init(retriever: any PassageRetriever, prompts: Prompts = .defaults, llm: LLMClient? = nil, threshold: Double = AnswerExtractor.defaultThreshold) {
+    /// `threshold` overrides the fitted decision's threshold.
+    public init(retriever: any PassageRetriever, prompts: Prompts = .defaults, llm: LLMClient? = nil, threshold: Double? = nil) {
         self.retriever = retriever
         self.prompts = prompts
         self.llm = llm
-        self.threshold = threshold
+        if let threshold { decision.threshold = threshold }
     }
 
     public func answer(_ question: String) throws -> AssistantAnswer {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
-        let passages = try retriever.retrieve(Self.expandedQuery(question), limit: retrievalLimit)
-        let extraction = extractor.extract(question: question, passages: passages)
-        let debugNotes = debug
-            ? ["terms: \(extraction.terms.map { "\($0)(\(TextAnalysis.weight(of: $0)))" }.joined(separator: " ")); confidence \(extraction.confidence); passages: " + passages.map { "\($0.path):\($0.lineStart) \(Self.round($0.score))" }.joined(separator: ", ")]
-            : []
-        guard !extraction.picks.isEmpty, extraction.confidence >= threshold else {
+        let keyWords = TextAnalysis.keyWords(question)
+        let statistics = try retriever.statistics(of: keyWords.map(\.word))
+        var expansion = expansion(of: keyWords, statistics: statistics)
+        // "Where ...?" and "What is the address?" ask for a place, which texts call one.
+        if QuestionIntent(question).place { expansion.append(("location", 1)) }
+        let passages = try retriever.retrieve(question, expansion: expansion, limit: retrievalLimit)
+        let extraction = extractor.extract(question: question, passages: passages, statistics: statistics)
+        let probability = extraction.picks.isEmpty ? 0 : decision.probability(extraction.features)
+        let confidence = Self.round(probability)
+        var debugNotes: [String] = []
+        if debug {
+            let features = zip(AnswerFeatures.names, extraction.features.vector).map { "\"\($0)\": \(Self.round($1))" }.joined(separator: ", ")
+            let candidate = extraction.picks.isEmpty ? nil : Self.extractiveAnswer(question: question, extraction: extraction, passages: passages, confidence: confidence)
+            let cited = candidate?.citations.map { "\"\($0.location)\"" }.joined(separator: ", ") ?? ""
+            let text = candidate.flatMap { try? JSONEncoder().encode($0.answer) }.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+            debugNotes.append("terms: \(extraction.terms.joined(separator: " ")); passages: " + passages.map { "\($0.path):\($0.lineStart) \(Self.round($0.score))" }.joined(separator: ", "))
+            debugNotes.append("decision: {\(features), \"probability\": \(confidence), \"candidate\": \(text), \"cited\": [\(cited)]}")
+        }
+        guard !extraction.picks.isEmpty, probability >= decision.threshold else {
             let closest = passages.prefix(3).enumerated().map { index, p in
                 Citation(n: index + 1, path: p.path, lineStart: p.lineStart, lineEnd: p.lineEnd, heading: p.heading, score: Self.round(p.score))
             }
             return AssistantAnswer(
-                question: question, answered: false, answer: prompts.refusal, confidence: extraction.confidence,
+                question: question, answered: false, answer: prompts.refusal, confidence: confidence,
                 citations: closest, usedModel: false, notes: debugNotes)
         }
-        var extractive = Self.extractiveAnswer(question: question, extraction: extraction, passages: passages)
+        var extractive = Self.extractiveAnswer(question: question, extraction: extraction, passages: passages, confidence: confidence)
         extractive.notes = debugNotes
         guard let llm else { return extractive }
         do {
-            return try modelAnswer(question: question, passages: Array(passages.prefix(modelPassages)), llm: llm, confidence: extraction.confidence)
+            return try modelAnswer(question: question, passages: Array(passages.prefix(modelPassages)), llm: llm, confidence: confidence)
         } catch {
             extractive.notes.append("The model's answer was not used (\(error)); showing the extracted answer.")
             return extractive
         }
     }
 
-    /// The question with the synonyms of its key words, so that retrieval finds "prices"
-    /// for "cost" and "Wi-Fi" for "wifi"; the extractor still judges the passages.
-    static func expandedQuery(_ question: String) -> String {
-        var extra: [String] = []
-        for term in TextAnalysis.keyTerms(question) {
-            for word in TextAnalysis.synonymWords(of: term) where word != term && !extra.contains(word) { extra.append(word) }
+    /// General-purpose synonyms (WordNet) of the question's words that the knowledge base
+    /// uses, each weighted below the question's own words; retrieval drops the ones no
+    /// passage holds anyway.
+    func expansion(of keyWords: [(stem: String, word: String)], statistics: TermStatistics?) -> [(word: String, weight: Double)] {
+        guard tuning.synonymWeight > 0 else { return [] }
+        var out: [(word: String, weight: Double)] = []
+        var seen = Set(keyWords.map(\.word))
+        for (_, word) in keyWords {
+            var taken = 0
+            for synonym in WordNet.synonyms(of: word) where taken < tuning.synonymsPerWord && out.count < tuning.maxSynonyms {
+                for part in synonym.split(separator: "-").map(String.init) where part.count > 2 && seen.insert(part).inserted {
+                    out.append((part, tuning.synonymWeight))
+                    taken += 1
+                }
+            }
         }
-        return extra.isEmpty ? question : question + " " + extra.prefix(12).joined(separator: " ")
+        return out
     }
 
     /// The picked sentences joined, a `[n]` marker after each passage's run of sentences.
-    static func extractiveAnswer(question: String, extraction: Extraction, passages: [Passage]) -> AssistantAnswer {
+    static func extractiveAnswer(question: String, extraction: Extraction, passages: [Passage], confidence: Double) -> AssistantAnswer {
         var citations: [Citation] = []
         var parts: [String] = []
         var index = 0
@@ -108,7 +160,7 @@ public struct Assistant {
             index = end + 1
         }
         return AssistantAnswer(
-            question: question, answered: true, answer: parts.joined(separator: " "), confidence: extraction.confidence,
+            question: question, answered: true, answer: parts.joined(separator: " "), confidence: confidence,
             citations: citations, usedModel: false, notes: [])
     }
 

@@ -4,9 +4,9 @@ import Testing
 
 @testable import CorbiAssistant
 
-/// The questions the refusal threshold was calibrated on, against the sample knowledge
-/// base in `kb/`: each answerable one must be answered from the expected file with the
-/// fact inside the cited lines; each unanswerable one must be refused.
+/// The demo knowledge base's questions (`kb/`), part of the data the answer decision was
+/// fitted on (`eval/demo-eval.py`): answers must hold the fact and cite the lines holding
+/// it, and unanswerable questions must be refused, within the measured bar.
 @Suite(.serialized) struct AnswerCalibrationTests {
     static let kbRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -85,26 +85,44 @@ import Testing
             .joined(separator: "\n")
     }
 
-    @Test func answersEachAnswerableQuestionFromTheRightLines() throws {
+    /// The bar the fitted decision (`AnswerDecision.fitted`) reaches on these questions,
+    /// measured with `eval/demo-eval.py`: it trades answers for fewer wrong ones. Before it
+    /// (word overlap and a hand-written synonym list tuned to these files) all 33 were
+    /// answered; see BENCHMARKS.md.
+    static let minimumCorrect = 21
+    static let maximumWrong = 1
+    static let maximumFalseAnswers = 1
+
+    @Test func answersAnswerableQuestionsFromTheRightLinesAndRarelyWrongly() throws {
         let assistant = try Self.assistant(for: Self.brightsmile)
+        var correct = 0
+        var wrong: [String] = []
         for (question, path, fact) in Self.answerable {
             let answer = try assistant.answer(question)
-            #expect(answer.answered, "refused: \(question) (confidence \(answer.confidence))")
+            #expect(answer.confidence >= 0 && answer.confidence <= 1)
             guard answer.answered else { continue }
-            #expect(answer.answer.contains(fact), "\(question) -> \(answer.answer)")
+            #expect(answer.confidence >= AnswerExtractor.defaultThreshold)
             let holding = try answer.citations.filter { try Self.citedText($0).contains(fact) }
-            #expect(holding.map(\.path).contains(path), "\(question) -> \(answer.citations.map(\.location))")
-            #expect(answer.confidence >= 0.6 && answer.confidence <= 1)
+            if answer.answer.contains(fact) && holding.map(\.path).contains(path) {
+                correct += 1
+            } else {
+                wrong.append("\(question) -> \(answer.answer)")
+            }
         }
+        #expect(correct >= Self.minimumCorrect, "correct: \(correct)")
+        #expect(wrong.count <= Self.maximumWrong, "wrong: \(wrong)")
     }
 
-    @Test func refusesEachUnanswerableQuestion() throws {
+    @Test func refusesUnanswerableQuestionsAndNeverCitesAnotherOrganization() throws {
         let assistant = try Self.assistant(for: Self.brightsmile)
+        var answered: [String] = []
         for question in Self.unanswerable {
             let answer = try assistant.answer(question)
-            #expect(!answer.answered, "answered: \(question) -> \(answer.answer) (\(answer.confidence))")
+            if answer.answered { answered.append("\(question) -> \(answer.answer)") }
             #expect(!answer.citations.contains { $0.path.hasPrefix("orgs/northpeak.example/") })
+            if !answer.answered { #expect(answer.confidence < AnswerExtractor.defaultThreshold) }
         }
+        #expect(answered.count <= Self.maximumFalseAnswers, "answered: \(answered)")
     }
 
     @Test func anotherOrganizationAnswersFromItsOwnFiles() throws {

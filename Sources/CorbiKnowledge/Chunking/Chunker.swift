@@ -10,7 +10,8 @@ struct Chunk: Sendable, Equatable {
     var text: String
 }
 
-/// Splits a file's text into passages that keep their place in the file.
+/// Splits a file's text into passages that keep their place in the file: Markdown and HTML
+/// at their headings, plain text at the titles its layout shows (`TextHeadings`).
 enum Chunker {
     /// Passages grow by whole paragraphs up to about this many characters.
     static let maxCharacters = 1_500
@@ -28,7 +29,8 @@ enum Chunker {
             let lines = TextLines(bytes)
             return sectioned(lines: lines, headings: MarkdownHeadings.find(in: lines))
         case .text:
-            return pack(lines: TextLines(bytes), from: 0, to: nil, heading: "")
+            let lines = TextLines(bytes)
+            return sectioned(lines: lines, headings: TextHeadings.find(in: lines))
         case .html:
             let stripped = HTMLText.strip(String(decoding: bytes, as: UTF8.self))
             return sectioned(lines: TextLines(lines: stripped.lines), headings: stripped.headings)

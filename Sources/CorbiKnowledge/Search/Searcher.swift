@@ -88,12 +88,20 @@ final class Searcher: @unchecked Sendable {
     }
 
     /// `feedbackTerms` overrides the default number of feedback terms (0: no feedback).
-    func search(_ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
+    /// `expansion` adds weighted words (synonyms of the query's words, say) as query terms
+    /// of their own: words the organization's passages never use are left out, and so are
+    /// those the query already holds.
+    func search(
+        _ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil, expansion: [(word: String, weight: Double)] = []
+    ) throws -> [Passage] {
         try validateCache(db)
         guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [] }
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
-        let terms = try queryTerms(db, tokens: tokens, stats: stats)
+        var terms = try queryTerms(db, tokens: tokens, stats: stats)
+        if !expansion.isEmpty, !terms.isEmpty {
+            terms += try expansionTerms(db, expansion, excluding: Set(terms.map(\.stem)), stats: stats)
+        }
         guard !terms.isEmpty else { return [] }
         var p = parameters
         if let feedbackTerms { p.feedbackTerms = feedbackTerms }
@@ -132,6 +140,40 @@ final class Searcher: @unchecked Sendable {
             terms = Array(terms.sorted { $0.idf * $0.weight > $1.idf * $1.weight }.prefix(parameters.maxTerms))
         }
         return terms
+    }
+
+    private func expansionTerms(_ db: Database, _ expansion: [(word: String, weight: Double)], excluding: Set<String>, stats: Statistics) throws -> [Term] {
+        let tokenized = try lock.withLock { try analyzer.tokenize(expansion.map(\.word)) }
+        var seen = excluding
+        var terms: [Term] = []
+        for ((_, weight), tokens) in zip(expansion, tokenized) where tokens.count == 1 && weight > 0 {
+            let token = tokens[0]
+            guard !StopWords.english.contains(token.surface), seen.insert(token.stem).inserted else { continue }
+            let df = try documentFrequency(db, token.stem, stats)
+            guard df > 0 else { continue }
+            terms.append(Term(surface: token.surface, stem: token.stem, documentFrequency: df, idf: idf(df, stats), weight: weight))
+        }
+        return terms
+    }
+
+    /// How many of the passages the organization sees hold each word (by its stem), for
+    /// telling the words a question shares with the knowledge base from those it never uses.
+    func documentFrequencies(_ db: Database, words: [String], scope: String) throws -> [String: Int] {
+        try validateCache(db)
+        guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [:] }
+        let tokenized = try lock.withLock { try analyzer.tokenize(words) }
+        var out: [String: Int] = [:]
+        for (word, tokens) in zip(words, tokenized) {
+            // A word the tokenizer cuts in two ("wi-fi") counts by its rarer part.
+            out[word] = try tokens.map { try documentFrequency(db, $0.stem, stats) }.min() ?? 0
+        }
+        return out
+    }
+
+    /// Rows the organization sees, for turning document frequencies into idf.
+    func visibleRows(_ db: Database, scope: String) throws -> Int {
+        try validateCache(db)
+        return try statistics(db, scope: scope)?.rows ?? 0
     }
 
     /// Passages the organization sees that hold `stem`: the whole index's count, less the

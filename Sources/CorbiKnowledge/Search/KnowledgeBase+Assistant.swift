@@ -1,0 +1,33 @@
+import Foundation
+
+/// What the assistant asks of the knowledge base beyond `kb search`: a search with weighted
+/// extra words, and how often words occur. Kept apart from `search` so that `kb search`
+/// ranks exactly as measured on CISI.
+extension KnowledgeBase {
+    /// The best passages for `query` plus weighted `expansion` words (synonyms of its
+    /// words), with pseudo-relevance feedback; scoped like `search`.
+    public func search(
+        _ query: String, organizationDomain: String?, limit: Int, feedbackTerms: Int?, expansion: [(word: String, weight: Double)]
+    ) throws -> [Passage] {
+        try IndexStore.mapping(path: indexPath) {
+            try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
+            guard limit > 0 else { return [] }
+            return try store.withSearcher { searcher, db in
+                try searcher.search(
+                    db, query: query, scope: Self.scope(organizationDomain) ?? "", limit: limit, feedbackTerms: feedbackTerms,
+                    expansion: expansion)
+            }
+        }
+    }
+
+    /// For each word, how many passages visible to the organization hold it (by stem), and
+    /// how many passages it sees in all.
+    public func documentFrequencies(of words: [String], organizationDomain: String?) throws -> (frequencies: [String: Int], passages: Int) {
+        try IndexStore.mapping(path: indexPath) {
+            try store.withSearcher { searcher, db in
+                let scope = Self.scope(organizationDomain) ?? ""
+                return (try searcher.documentFrequencies(db, words: words, scope: scope), try searcher.visibleRows(db, scope: scope))
+            }
+        }
+    }
+}

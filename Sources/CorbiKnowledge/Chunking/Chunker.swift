@@ -64,7 +64,7 @@ enum Chunker {
             // A heading followed directly by a deeper one opens no passage of its own: its
             // line joins the next section, whose path names both.
             let onlyHeading = startIsHeading && heading.level > (stack.last?.level ?? 0)
-                && (start + 1..<heading.line).allSatisfy { lines.isBlank($0) }
+                && (start + 1..<heading.line).allSatisfy { lines.isBlank($0) || isUnderline(lines, $0) }
             if heading.line > start, !onlyHeading {
                 chunks += pack(lines: lines, from: start, to: heading.line, heading: path)
             }
@@ -76,6 +76,13 @@ enum Chunker {
         }
         chunks += pack(lines: lines, from: start, to: nil, heading: path)
         return chunks
+    }
+
+    /// A line of only `=`, `-`, `*` or `~` (a title's underline).
+    static func isUnderline(_ lines: TextLines, _ i: Int) -> Bool {
+        let text = lines.string(i).trimmingCharacters(in: .whitespaces)
+        guard let first = text.first, "=-*~".contains(first), text.count >= 3 else { return false }
+        return text.allSatisfy { $0 == first }
     }
 
     /// Packs the paragraphs (runs of non-blank lines) of lines[from..<to] into passages of

@@ -68,6 +68,17 @@ enum TextHeadings {
                     }
                 }
             }
+            // A numbered title ("Chapter 7. Basics", "7.12. How do I ...?") standing alone,
+            // whatever follows it.
+            if previousBlank, blockLines <= 3, indents[i] <= 3, end + 1 >= count || blank[end + 1] {
+                let texts = (i...end).map { lines.string($0).trimmingCharacters(in: .whitespaces) }
+                let title = clip(texts.joined(separator: " "))
+                if let level = numberedLevel(title), title.count <= 240, blockLines == 1 || texts.last?.hasSuffix("?") == true {
+                    headings.append(.init(line: i, level: level, title: title))
+                    i = end + 1
+                    continue
+                }
+            }
             // A question over its answer at the same indentation.
             if previousBlank {
                 let first = lines.string(i).trimmingCharacters(in: .whitespaces)
@@ -154,7 +165,7 @@ enum TextHeadings {
 
     /// Level of a title from its numbering, or nil when it has none that says.
     static func numberedLevel(_ title: String) -> Int? {
-        let words = title.split(separator: " ", maxSplits: 2)
+        let words = title.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" })
         if words.count >= 2, ["chapter", "appendix", "part"].contains(words[0].lowercased()),
             words[1].first?.isNumber == true || words[1].count <= 2
         {

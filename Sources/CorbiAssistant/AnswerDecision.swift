@@ -18,11 +18,11 @@ public struct AnswerDecision: Sendable, Equatable {
     }
 
     /// The model fitted by `eval/fit-decision.py` on the development data (the development
-    /// half of `eval/` and the demo knowledge base's questions: 131 candidate answers, 62 of
-    /// them good). At 0.6 it answers 32 of those correctly, 4 wrongly and 2 unanswerable
-    /// questions; 0.55 gives 35 / 8 / 2, 0.65 gives 28 / 3 / 2.
+    /// half of `eval/` and the demo knowledge base's questions: 129 candidate answers, 61 of
+    /// them good). At 0.7 it answers 28 of those correctly, 4 wrongly and 1 unanswerable
+    /// question; 0.6 gives 34 / 7 / 2, 0.75 gives 22 / 2 / 0.
     public static let fitted = AnswerDecision(
-        weights: [3.341, 0.439, 0.700, -3.488, 1.132, 0.663, -0.174, 4.172, 0.550, 0.028], bias: -4.886, threshold: 0.6)
+        weights: [3.073, 0.124, 1.173, -1.961, 1.169, -0.535, -1.026, 4.383, 1.361, 0.939], bias: -4.260, threshold: 0.7)
 
     /// Probability (0...1) that the picked sentences answer the question.
     public func probability(_ features: AnswerFeatures) -> Double {

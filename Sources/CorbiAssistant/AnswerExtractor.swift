@@ -57,6 +57,8 @@ public struct AnswerExtractor: Sendable {
     /// development half of `eval/`: the retriever's order is worth more than a sentence's
     /// word overlap (0.3: 31 good candidates of 68, 0.6: 34, 0.9: 35).
     public var rankStrength = 0.9
+    /// What a section titled with the question's words adds to its sentences' score.
+    public var titleBonus = 0.1
     /// How many of the retrieved passages are read.
     public var maxPassages = 6
 
@@ -129,9 +131,13 @@ public struct AnswerExtractor: Sendable {
             var tableHeader: Set<String> = []
             var previousWasRow = false
             var sectionNumber = 0
-            for sentence in sentences {
+            let ownTitle = (headings.last ?? "").trimmingCharacters(in: .whitespaces)
+            for var sentence in sentences {
                 let stems = TextAnalysis.stems(sentence.text)
                 everywhere.formUnion(stems)
+                // A plain-text passage starts with its title (a term, an option): context,
+                // never an answer.
+                if sentence.lineStart == passage.lineStart, !ownTitle.isEmpty, sentence.text == ownTitle { sentence.isHeading = true }
                 if sentence.isHeading {
                     // The passage may hold a sub-section: its title becomes the nearest one.
                     if !list.isEmpty || !stems.isSubset(of: section) {
@@ -238,7 +244,7 @@ public struct AnswerExtractor: Sendable {
             if words < 4 && !anchor.sentence.isTableRow && !texts.contains(where: { $0.contains(where: \.isNumber) }) { s -= 0.1 }
             // A section titled with the question ("Do I need an appointment?") holds its answer.
             let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
-            s += 0.1 * titled / totalWeight
+            s += titleBonus * titled / totalWeight
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
             if texts.allSatisfy(\.isEmpty) { s = 0 }
             if intent.readsOn {

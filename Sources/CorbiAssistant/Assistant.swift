@@ -82,7 +82,15 @@ public struct Assistant {
         var expansion = expansion(of: keyWords, statistics: statistics)
         // "Where ...?" and "What is the address?" ask for a place, which texts call one.
         if QuestionIntent(question).place { expansion.append(("location", 1)) }
-        let passages = try retriever.retrieve(question, expansion: expansion, limit: retrievalLimit)
+        // The question's words that say what it is about make the query; words any question
+        // may hold ("use", "way", "work") count like synonyms.
+        var query = question
+        let specific = keyWords.filter { TextAnalysis.weight(of: $0.stem) >= 0.75 }
+        if !specific.isEmpty {
+            query = specific.map(\.word).joined(separator: " ")
+            expansion += keyWords.filter { TextAnalysis.weight(of: $0.stem) < 0.75 }.map { ($0.word, tuning.synonymWeight) }
+        }
+        let passages = try retriever.retrieve(query, expansion: expansion, limit: retrievalLimit)
         let extraction = extractor.extract(question: question, passages: passages, statistics: statistics)
         let probability = extraction.picks.isEmpty ? 0 : decision.probability(extraction.features)
         let confidence = Self.round(probability)
@@ -156,12 +164,35 @@ public struct Assistant {
                 return run.count > 1 && !(t.last.map { ".!?:;".contains($0) } ?? true) ? t + "." : t
             }.joined(separator: " ")
             if text.hasSuffix(":") { text.removeLast() }
+            // A definition is answered with its term ("-m, --create-home: Create the user's
+            // home directory ..."), so the answer names what it defines.
+            if let term = Self.definedTerm(of: passage), run.first!.sentence.lineStart <= passage.lineStart + 3,
+                !text.contains(term)
+            {
+                text = (term.hasSuffix(":") ? String(term.dropLast()) : term) + ": " + text
+                citations[citations.count - 1].lineStart = passage.lineStart
+            }
             parts.append(text + " [\(n)]")
             index = end + 1
         }
         return AssistantAnswer(
             question: question, answered: true, answer: parts.joined(separator: " "), confidence: confidence,
             citations: citations, usedModel: false, notes: [])
+    }
+
+    /// The term a passage defines: its own title when the passage starts with it and it is
+    /// neither a question, a numbered section nor a manual page's section name.
+    static func definedTerm(of passage: Passage) -> String? {
+        guard let title = passage.heading.components(separatedBy: "›").last?.trimmingCharacters(in: .whitespaces),
+            !title.isEmpty, title.count <= 64, !title.hasSuffix("?")
+        else { return nil }
+        let firstLine = passage.text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        guard firstLine.split(whereSeparator: \.isWhitespace).joined(separator: " ") == title else { return nil }
+        if title.first?.isNumber == true, title.split(separator: " ").first?.hasSuffix(".") == true { return nil }
+        if title.lowercased().hasPrefix("chapter ") { return nil }
+        let letters = title.filter(\.isLetter)
+        if !letters.isEmpty, letters.allSatisfy(\.isUppercase) { return nil }
+        return title
     }
 
     /// The model's answer, accepted only if it cites at least one passage and only given

@@ -118,6 +118,8 @@ public enum SentenceSplitter {
         previous: String, previousLength: Int, indent: Int, expectedIndent: Int, next: String, width: Int, inCode: Bool
     ) -> Bool {
         if inCode { return false }
+        // A word broken at the margin ("dis‐" / "played") goes on whatever the indentation.
+        if previous.hasSuffix("\u{2010}") { return true }
         guard abs(indent - expectedIndent) <= 1 else { return false }
         guard width >= narrowBlock else { return previous.last.map { ",;-(".contains($0) } ?? false }
         let nextWord = next.prefix { !$0.isWhitespace }.count

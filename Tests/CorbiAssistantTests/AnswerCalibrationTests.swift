@@ -89,7 +89,7 @@ import Testing
     /// measured with `eval/demo-eval.py`: it trades answers for fewer wrong ones. Before it
     /// (word overlap and a hand-written synonym list tuned to these files) all 33 were
     /// answered; see BENCHMARKS.md.
-    static let minimumCorrect = 21
+    static let minimumCorrect = 20
     static let maximumWrong = 1
     static let maximumFalseAnswers = 1
 

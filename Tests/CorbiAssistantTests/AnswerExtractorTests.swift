@@ -82,4 +82,38 @@ func passage(_ path: String, _ lineStart: Int, _ heading: String, _ text: String
         #expect(answer.answer == "Yes. We work by appointment only, but keep two walk-in slots on Saturday. [1]")
         #expect(answer.citations.map(\.location) == ["faq.txt:2-2"])
     }
+
+    @Test func aDefinitionIsAnsweredWithItsTermAndTheTermAloneIsNever() throws {
+        let option = passage(
+            "useradd.8.txt", 138, "OPTIONS › -m, --create-home",
+            """
+                   -m, --create-home
+                       Create the user's home directory if it does not exist. The files
+                       and directories of the skeleton directory are copied there.
+            """)
+        let extraction = AnswerExtractor().extract(question: "How do I make useradd create the home directory?", passages: [option])
+        #expect(!extraction.picks.isEmpty)
+        #expect(!extraction.picks.contains { $0.sentence.text == "-m, --create-home" })
+        let answer = Assistant.extractiveAnswer(question: "q", extraction: extraction, passages: [option], confidence: 1)
+        #expect(answer.answer.hasPrefix("-m, --create-home: Create the user's home directory if it does not exist."))
+        #expect(answer.citations.first?.lineStart == 138)
+    }
+
+    @Test func aPlainTextFAQAnswersWithItsAnswerNeverItsQuestion() throws {
+        let entry = passage(
+            "faq.txt", 116, "9. Keeping up to date › 9.2. Must I go into single user mode in order to upgrade a package?",
+            """
+            9.2. Must I go into single user mode in order to upgrade a package?
+
+                No. Packages can be upgraded in place, even in running systems.
+                Debian has a start-stop-daemon program that is invoked to stop,
+                then restart running process if necessary during a package
+                upgrade.
+            """)
+        let extraction = AnswerExtractor().extract(question: "Do I have to switch to single-user mode to upgrade a package?", passages: [entry])
+        let answer = Assistant.extractiveAnswer(question: "q", extraction: extraction, passages: [entry], confidence: 1)
+        #expect(answer.answer.hasPrefix("No. Packages can be upgraded in place, even in running systems."))
+        #expect(!answer.answer.contains("Must I"))
+        #expect(answer.citations.first?.lineStart == 118)
+    }
 }

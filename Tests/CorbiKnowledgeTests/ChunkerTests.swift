@@ -157,6 +157,16 @@ import Testing
         #expect(chunks.map(\.lineStart) == [1, 9, 12])
     }
 
+    @Test func aLineBrokenInsideAWordIsNoTitle() {
+        let text = """
+            TIME FIELDS
+                   @ seconds since Jan. 1, 1970, 00:00 GMT, with frac\u{2010}
+                          tional part.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.map(\.heading) == ["TIME FIELDS"])
+    }
+
     @Test func proseWithListsStaysTogether() {
         let text = """
             Debian's packaging tools can be used to:

@@ -156,6 +156,10 @@ enum TextHeadings {
         guard let first = texts.first, let last = texts.last else { return false }
         if first.hasPrefix("* ") || first.hasPrefix("• ") || first.hasPrefix("- ") || first.hasPrefix("+ ") { return false }
         if texts.reduce(0, { $0 + $1.count }) > 240 { return false }
+        // A word broken at the margin ("frac‐" / "tional") continues prose.
+        if texts.contains(where: { $0.hasSuffix("\u{2010}") || ($0.hasSuffix("-") && $0.dropLast().last?.isLetter == true) }) {
+            return false
+        }
         let option = first.hasPrefix("-")
         if texts.count == 1 { return first.count <= maxTermLength || option || first.hasSuffix("?") }
         // Wrapped titles: a question, or a list of options or fields.

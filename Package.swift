@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CorbiCore", targets: ["CorbiCore"]),
         .library(name: "CorbiKnowledge", targets: ["CorbiKnowledge"]),
         .library(name: "CorbiAssistant", targets: ["CorbiAssistant"]),
+        .library(name: "CorbiWorkspace", targets: ["CorbiWorkspace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -36,9 +37,13 @@ let package = Package(
             dependencies: ["CorbiKnowledge"]
         ),
         .target(
+            name: "CorbiWorkspace",
+            dependencies: ["CorbiCore", "CorbiKnowledge", "CorbiAssistant"]
+        ),
+        .target(
             name: "CorbiCLI",
             dependencies: [
-                "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CReadline",
+                "CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -48,6 +53,7 @@ let package = Package(
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
         .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
+        .testTarget(name: "CorbiWorkspaceTests", dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge"]),
         .testTarget(
             name: "CorbiEndToEndTests",
             dependencies: ["corbi", .product(name: "GRDB", package: "GRDB.swift")]

@@ -2,7 +2,8 @@
 # The knowledge-base benchmark, side by side with plain FTS5 from Python in the same run.
 #
 # usage: bench/kb-bench.sh [WORK_DIR]      (run from the repository root)
-#   needs a release build (swift build -c release) and ../shared/bench (or SHARED=...).
+#   needs a release build (swift build -c release); the corpus and the baseline come from
+#   bench/make-corpus.py and bench/fts5-baseline.py.
 # Builds the 50 MB corpus once in WORK_DIR (default bench/out), then prints:
 #   baseline:  fts5-baseline.py ingest MB/s and query p50/p95
 #   corbi:     kb index --full MB/s and peak RSS (whole process), no-change re-scan,
@@ -10,19 +11,18 @@
 #              and the top-10 agreement of the pruned search with scoring every match.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SHARED=${SHARED:-../shared}
 OUT=${1:-bench/out}
 CORBI=${CORBI:-.build/release/corbi}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-[[ -d "$OUT/kb" ]] || python3 "$SHARED/bench/make-corpus.py" "$OUT" >/dev/null
+[[ -d "$OUT/kb" ]] || python3 bench/make-corpus.py "$OUT" >/dev/null
 QUERIES="$OUT/queries.txt"
 
 echo "== baseline (plain FTS5, Python sqlite3)"
 rm -f "$OUT/baseline.sqlite"*
 # Both timed runs start the same way: old files deleted, the disk settled.
 sync; sleep 2
-python3 "$SHARED/bench/fts5-baseline.py" "$OUT/kb" "$QUERIES" --db "$OUT/baseline.sqlite"
+python3 bench/fts5-baseline.py "$OUT/kb" "$QUERIES" --db "$OUT/baseline.sqlite"
 
 echo "== corbi"
 export CORBI_DB="$OUT/corbi.sqlite" ASSISTANT_KB_PATH="$OUT/kb" CORBI_USER=bench@bench.example CORBI_ORG=bench.example NO_COLOR=1

@@ -37,9 +37,7 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
 
     /// Whether a path relative to the KB root is shared or the organization's own.
     public static func isVisible(_ path: String, to domain: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.first == "orgs" else { return true }
-        return parts.count > 2 && parts[1].lowercased() == domain.lowercased()
+        KnowledgeScope(path: path).isVisible(to: domain)
     }
 }
 

@@ -18,23 +18,6 @@ public struct LLMConfiguration: Sendable, Equatable {
         self.timeout = timeout
         self.apiKey = apiKey
     }
-
-    /// From `CORBI_LLM_URL`, `CORBI_LLM_MODEL`, `CORBI_LLM_TIMEOUT` (seconds, default 30)
-    /// and `CORBI_LLM_API_KEY`; nil unless both URL and model are set. A base URL
-    /// (`http://127.0.0.1:8080`) gets `/v1/chat/completions` appended.
-    public static func fromEnvironment(_ env: [String: String]) -> LLMConfiguration? {
-        guard let raw = env["CORBI_LLM_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty,
-            let model = env["CORBI_LLM_MODEL"]?.trimmingCharacters(in: .whitespaces), !model.isEmpty,
-            var url = URL(string: raw), url.scheme == "http" || url.scheme == "https"
-        else { return nil }
-        if !url.path.hasSuffix("/chat/completions") {
-            let base = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
-            url = URL(string: base + (url.path.hasSuffix("/v1") ? "/chat/completions" : "/v1/chat/completions")) ?? url
-        }
-        let timeout = env["CORBI_LLM_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil } ?? 30
-        let key = env["CORBI_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        return LLMConfiguration(url: url, model: model, timeout: timeout, apiKey: key)
-    }
 }
 
 /// Why a model's reply was not used.

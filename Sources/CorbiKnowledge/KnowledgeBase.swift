@@ -12,19 +12,27 @@ public struct KnowledgeBase: Sendable {
     public let root: String
     /// The SQLite index file.
     public let indexPath: String
+    /// Size limit, transaction size and search switches.
+    public let options: KnowledgeBaseOptions
+
     /// Files larger than this are skipped with a warning.
-    public let maxFileSize: Int
+    public var maxFileSize: Int { options.maxFileSize }
 
     let store: IndexStore
 
     /// Opens (creating if needed) the index at `indexPath` for the folder `root`.
-    public init(root: String, indexPath: String, maxFileSize: Int = 10_000_000) throws {
+    public init(root: String, indexPath: String, options: KnowledgeBaseOptions = KnowledgeBaseOptions()) throws {
         var root = root
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         self.root = root
         self.indexPath = indexPath
-        self.maxFileSize = maxFileSize
-        self.store = try IndexStore.open(path: indexPath)
+        self.options = options
+        self.store = try IndexStore.open(path: indexPath, options: options)
+    }
+
+    /// Opens the index with default options but for the size limit.
+    public init(root: String, indexPath: String, maxFileSize: Int) throws {
+        try self.init(root: root, indexPath: indexPath, options: KnowledgeBaseOptions(maxFileSize: maxFileSize))
     }
 
     /// A cheap stat pass, then re-indexing of the files that were added or edited (size or

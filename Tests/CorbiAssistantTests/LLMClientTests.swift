@@ -127,17 +127,6 @@ final class LoopbackModelServer {
         #expect(!FileManager.default.fileExists(atPath: server.requestFile.path))
     }
 
-    @Test func readsTheConfigurationFromTheEnvironment() {
-        #expect(LLMConfiguration.fromEnvironment([:]) == nil)
-        #expect(LLMConfiguration.fromEnvironment(["CORBI_LLM_URL": "http://127.0.0.1:8080"]) == nil)
-        let config = LLMConfiguration.fromEnvironment(["CORBI_LLM_URL": "http://127.0.0.1:8080", "CORBI_LLM_MODEL": "llama", "CORBI_LLM_TIMEOUT": "5"])
-        #expect(config?.url.absoluteString == "http://127.0.0.1:8080/v1/chat/completions")
-        #expect(config?.timeout == 5)
-        let full = LLMConfiguration.fromEnvironment(["CORBI_LLM_URL": "http://h:1/v1/chat/completions", "CORBI_LLM_MODEL": "m"])
-        #expect(full?.url.absoluteString == "http://h:1/v1/chat/completions")
-        #expect(full?.timeout == 30)
-    }
-
     @Test func findsCitationMarkers() {
         #expect(LLMClient.citedNumbers(in: "A [2]. B [1, 3]. C [x] [2][4].") == [2, 1, 3, 4])
         #expect(LLMClient.renumberingCitations(in: "A [2]. B [1, 2].", [2: 1, 1: 2]) == "A [1]. B [2, 1].")

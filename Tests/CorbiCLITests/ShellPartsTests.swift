@@ -1,9 +1,10 @@
-import CorbiCore
+import CorbiWorkspace
 import Foundation
 import GRDB
 import Testing
 
 @testable import CorbiCLI
+@testable import CorbiCore
 
 /// Completion, history, suggestions, the demo workspace and template names.
 @Suite struct ShellPartsTests {
@@ -77,12 +78,17 @@ import Testing
         #expect(strings(ReadlineLineReader.matches([], typed: "x", insideQuotes: false)).isEmpty)
     }
 
-    @Test func optionsAreReadFromTheHelpText() {
-        let options = Completer().options(of: ContactsCommand.Add.self)
-        #expect(options.contains(Completer.OptionInfo(name: "--name", takesValue: true)))
-        #expect(options.contains(Completer.OptionInfo(name: "--json", takesValue: false)))
-        #expect(options.contains(Completer.OptionInfo(name: "--help", takesValue: false)))
+    @Test func optionsAndTheirValuesComeFromTheDeclarations() {
+        let options = CommandTree.options(of: ContactsCommand.Add.self)
+        #expect(options.contains(CommandTree.Option(name: "--name", takesValue: true, values: [], isPath: false)))
+        #expect(options.contains(CommandTree.Option(name: "--json", takesValue: false, values: [], isPath: false)))
+        #expect(options.contains(CommandTree.Option(name: "--help", takesValue: false, values: [], isPath: false)))
         #expect(!options.contains(where: { $0.name == "--nmae" }))
+        // A status option lists the enum's cases, declared once in the core.
+        let status = CommandTree.options(of: OutboxCommand.List.self).first { $0.name == "--status" }
+        #expect(status?.values == MessageStatus.allCases.map(\.rawValue))
+        let channel = CommandTree.options(of: DraftCommand.self).first { $0.name == "--channel" }
+        #expect(channel?.values == Channel.allCases.map(\.rawValue))
     }
 
     @Test func suggestionsUseEditDistance() {
@@ -117,21 +123,16 @@ import Testing
         #expect(mode == 0o600)
     }
 
-    @Test func historyPathFollowsTheEnvironment() {
-        #expect(HistoryFile.defaultPath(environment: ["CORBI_HISTORY": "/tmp/h", "XDG_STATE_HOME": "/s"]) == "/tmp/h")
-        #expect(HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/home/u"]) == "/s/corbi/history")
-        #expect(HistoryFile.defaultPath(environment: ["HOME": "/home/u"]) == "/home/u/.local/state/corbi/history")
-        #expect(HistoryFile.defaultPath(environment: ["CORBI_HISTORY": "", "HOME": "/home/u"]) == "/home/u/.local/state/corbi/history")
-    }
-
     // MARK: - Demo workspace
 
     @Test func demoIsSeededOnceWithTwoOrganizations() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let env = ["XDG_DATA_HOME": folder.path, "HOME": folder.path]
-        let settings = try DemoWorkspace.prepare(globals: .none, environment: env)
+        // The user's own workspace (CORBI_CALENDAR_DIR included) is never touched.
+        let env = ["XDG_DATA_HOME": folder.path, "HOME": folder.path, "CORBI_CALENDAR_DIR": folder.path + "/mine"]
+        let settings = try DemoWorkspace.configuration(overrides: .init(), base: Configuration.resolve(environment: env))
         #expect(settings.databasePath == folder.path + "/corbi/demo/corbi.sqlite")
+        #expect(settings.calendarRoot == folder.path + "/corbi/demo/calendar")
         #expect(settings.user == "staff@brightsmile.example")
         #expect(settings.organization == "brightsmile.example")
         // Nothing but the database is left in the folder (no half-seeded temporary file).
@@ -143,8 +144,8 @@ import Testing
         #expect(staff.organization.timezone == "Europe/Berlin")
         #expect(staff.organization.name == "BrightSmile Dental")
         #expect(try db.contacts(staff).total == 30)
-        #expect(try db.members(staff).map(\.role).sorted() == [.viewer, .staff, .admin])
-        #expect(try db.memberships(userId: staff.userId).map(\.0.domain) == ["brightsmile.example", "northpeak.example"])
+        #expect(try db.members(staff).map(\.role).sorted() == [Role.viewer, .staff, .admin])
+        #expect(try db.memberships(userId: staff.userId!).map(\.0.domain) == ["brightsmile.example", "northpeak.example"])
         // Northpeak's contacts stay there.
         let north = try db.resolveActor(user: "admin@northpeak.example", organization: nil)
         #expect(try db.contacts(north).total == 5)
@@ -152,7 +153,7 @@ import Testing
         _ = try db.addContact(staff, ContactInput(fullName: "Added Later"))
 
         // Prepared again: the database is reused, not seeded again.
-        _ = try DemoWorkspace.prepare(globals: .none, environment: env)
+        _ = try DemoWorkspace.configuration(overrides: .init(), base: Configuration.resolve(environment: env))
         #expect(try db.contacts(staff).total == 31)
     }
 
@@ -161,7 +162,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("mine.sqlite").path
         let globals = try GlobalOptions.parse(["--db", path, "--kb", "/kb/here", "--user", "viewer@brightsmile.example"])
-        let settings = try DemoWorkspace.prepare(globals: globals, environment: ["HOME": folder.path, "CORBI_DB": "/elsewhere.sqlite"])
+        let settings = try DemoWorkspace.configuration(
+            overrides: globals.overrides,
+            base: Configuration.resolve(globals.overrides, environment: ["HOME": folder.path, "CORBI_DB": "/elsewhere.sqlite"]))
         #expect(settings.databasePath == path)
         #expect(settings.knowledgeBasePath == "/kb/here")
         #expect(settings.user == "viewer@brightsmile.example")

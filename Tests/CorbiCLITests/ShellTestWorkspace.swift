@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 @testable import CorbiCLI
@@ -38,11 +39,15 @@ final class ShellTestWorkspace {
 
     /// A session acting as `user` in `organization`.
     func session(user: String = staff, organization: String? = "alpha.example") -> Session {
-        Session(
-            settings: Settings(
-                databasePath: databasePath, knowledgeBasePath: knowledgeBasePath,
-                promptsPath: folder.appendingPathComponent("prompts").path, user: user, organization: organization),
-            environment: environment, processEnvironment: [:], diagnostics: { _ in })
+        var configuration = try! Configuration.resolve(
+            Configuration.Overrides(
+                database: databasePath, knowledgeBase: knowledgeBasePath, prompts: folder.appendingPathComponent("prompts").path,
+                user: user, organization: organization),
+            environment: ["HOME": folder.path])
+        configuration.calendarRoot = folder.appendingPathComponent("calendar").path
+        let session = Session(workspace: Workspace(configuration: configuration, environment: environment), diagnostics: { _ in })
+        session.organization = organization
+        return session
     }
 
     func actor(_ user: String = staff, _ organization: String = "alpha.example") throws -> Actor {

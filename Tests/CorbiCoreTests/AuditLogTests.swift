@@ -1,7 +1,8 @@
-import CorbiCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct AuditLogTests {
     /// A workspace with a few audited actions in two organizations.

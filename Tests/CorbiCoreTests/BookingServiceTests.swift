@@ -1,6 +1,7 @@
-import CorbiCore
 import Foundation
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct BookingServiceTests {
     func book(
@@ -25,11 +26,27 @@ import Testing
         #expect(b.status == .pending)
         #expect(b.sequence == 0)
         #expect(b.externalCalendarId.hasSuffix("@clinic.example"))
-        let json = BookingJSON(try f.db.booking(f.staff, id: String(b.id!)), zone: f.staff.organization.timeZone)
-        #expect(json.start == "2026-12-01T14:00:00+01:00")
-        #expect(json.end == "2026-12-01T15:30:00+01:00")
-        #expect(json.contactName == "Anna Schmidt")
+        let detail = try f.db.booking(f.staff, id: String(b.id!))
+        let zone = f.staff.organization.timeZone
+        #expect(DateFormatting.iso8601(detail.booking.start, in: zone) == "2026-12-01T14:00:00+01:00")
+        #expect(DateFormatting.iso8601(detail.booking.end, in: zone) == "2026-12-01T15:30:00+01:00")
+        #expect(detail.contactName == "Anna Schmidt")
         #expect(try book(f, "ben", "2026-12-01 14:00", confirm: true).status == .confirmed)
+    }
+
+    @Test func upcomingMeansWhatWillStillHappen() throws {
+        let f = try BookingFixture()
+        defer { f.remove() }
+        let past = try book(f, "anna", "2026-11-20 10:00", allowPast: true)
+        let kept = try book(f, "anna", "2026-12-01 10:00")
+        let cancelled = try book(f, "ben", "2026-12-02 10:00")
+        _ = try f.db.cancelBooking(f.staff, id: String(cancelled.id!), calendar: nil)
+        let upcoming = try f.db.bookings(f.staff, BookingFilter(upcoming: true)).map(\.booking.id)
+        #expect(upcoming == [kept.id])
+        // Asking for cancelled ones by status still finds them.
+        let asked = try f.db.bookings(f.staff, BookingFilter(upcoming: true, status: "cancelled")).map(\.booking.id)
+        #expect(asked == [cancelled.id])
+        #expect(try f.db.bookings(f.staff, BookingFilter()).map(\.booking.id) == [past.id, kept.id, cancelled.id])
     }
 
     @Test func overlapsOfAContactAreRefusedButBackToBackIsFine() throws {
@@ -125,7 +142,7 @@ import Testing
         defer { f.remove() }
         let b = try book(f, "Ben", "Meyer tomorrow 9:30")
         #expect(b.contactId == f.ben.id)
-        #expect(BookingClock.iso8601(b.start, in: f.staff.organization.timeZone) == "2026-11-25T09:30:00+01:00")
+        #expect(DateFormatting.iso8601(b.start, in: f.staff.organization.timeZone) == "2026-11-25T09:30:00+01:00")
         // Words that are neither name nor time are still refused as a time.
         #expect(bookingErrorMessage { _ = try book(f, "Ben", "whenever") }.contains("'whenever' is not a time"))
         // A time that cannot be booked is reported as such, not taken for a name.

@@ -110,7 +110,7 @@ import Testing
     }
 }
 
-@Suite struct BookingClockTests {
+@Suite struct DateFormattingTests {
     @Test func matchesFoundationFormatting() {
         var generator = SystemRandomNumberGenerator()
         let zones = ["Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati"]
@@ -119,11 +119,59 @@ import Testing
             // 1970 to 2100, whole seconds (earlier local mean times have offsets in seconds).
             let date = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: 0...4_102_444_800, using: &generator)))
             for zone in zones {
-                #expect(BookingClock.iso8601(date, in: zone) == DateFormatting.iso8601(date, in: zone))
-                #expect(BookingClock.dateTime(date, in: zone) == DateFormatting.dateTime(date, in: zone))
+                let iso = ISO8601DateFormatter()
+                iso.timeZone = zone
+                iso.formatOptions = [.withInternetDateTime]
+                #expect(DateFormatting.iso8601(date, in: zone) == iso.string(from: date))
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = zone
+                let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+                let expected = String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+                    + DateFormatting.offset(date, in: zone)
+                #expect(DateFormatting.dateTime(date, in: zone) == expected)
+                #expect(DateFormatting.fields(date, in: zone).weekday == c.weekday! - 1)
             }
         }
-        #expect(BookingClock.weekdayName(BookingFixture.defaultNow, in: TimeZone(identifier: "UTC")!) == "Tue")
-        #expect(BookingClock.fields(Date(timeIntervalSince1970: -1), offset: 0).year == 1969)
+        #expect(DateFormatting.weekdayName(BookingFixture.defaultNow, in: TimeZone(identifier: "UTC")!) == "Tue")
+        #expect(DateFormatting.fields(Date(timeIntervalSince1970: -1), offset: 0).year == 1969)
+    }
+}
+
+@Suite struct TimeGrammarTests {
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+    let now = BookingFixture.defaultNow
+
+    @Test func offsetsFromNowInEveryForm() throws {
+        for (text, seconds) in [("+30m", 1800.0), ("in 2h", 7200), ("+1d", 86_400), ("in 3 days", 259_200), ("+1h30m", 5400), ("in 2 weeks", 1_209_600)] {
+            let date = try TimeInput.instant(text, in: berlin, now: now).date
+            #expect(date.timeIntervalSince1970 == now.timeIntervalSince1970.rounded(.down) + seconds, "\(text)")
+        }
+        for text in ["+", "in", "+5x", "in 2", "+-3m"] {
+            #expect(throws: CorbiError.self, "\(text)") { try TimeInput.instant(text, in: berlin, now: now) }
+        }
+    }
+
+    @Test func timesOutsideTheSupportedRangeAreRefused() throws {
+        let newYork = TimeZone(identifier: "America/New_York")!
+        for text in ["9999-12-31 22:00", "+99999999999m", "0001-01-01 10:00", "2200-01-01 00:00", "1969-12-31T23:59:59Z", "in 999999999 weeks"] {
+            #expect(throws: CorbiError.self, "\(text)") { try TimeInput.instant(text, in: newYork, now: now) }
+            #expect(throws: CorbiError.self, "\(text)") { try TimeInput.bound(text, in: newYork, now: now, endOfDay: true) }
+        }
+        #expect(throws: CorbiError.self) { try TimeInput.day("9999-12-31", in: newYork, now: now) }
+        let last = try TimeInput.instant("2199-12-31 12:00", in: newYork, now: now).date
+        #expect(DateFormatting.iso8601(last, in: newYork) == "2199-12-31T12:00:00-05:00")
+    }
+
+    @Test func daysAndTheirLengths() throws {
+        let spring = try TimeInput.day("2026-03-29", in: berlin, now: now)
+        let autumn = try TimeInput.day("2026-10-25", in: berlin, now: now)
+        let plain = try TimeInput.day("2026-03-30", in: berlin, now: now)
+        func hours(_ r: Range<Date>) -> Double { r.upperBound.timeIntervalSince(r.lowerBound) / 3600 }
+        #expect(hours(TimeInput.interval(of: spring, in: berlin)) == 23)
+        #expect(hours(TimeInput.interval(of: autumn, in: berlin)) == 25)
+        #expect(hours(TimeInput.interval(of: plain, in: berlin)) == 24)
+        #expect(try TimeInput.day("today", in: berlin, now: now) == TimeInput.day(of: now, in: berlin))
+        #expect(try TimeInput.day("yesterday", in: berlin, now: now) == TimeInput.day(-1, after: TimeInput.day(of: now, in: berlin)))
+        #expect(throws: CorbiError.self) { try TimeInput.day("tomorrow 9:30", in: berlin, now: now) }
     }
 }

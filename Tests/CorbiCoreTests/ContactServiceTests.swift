@@ -1,7 +1,8 @@
-import CorbiCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct ContactServiceTests {
     @Test func addNormalizesIdentifiers() throws {

@@ -1,7 +1,8 @@
-import CorbiCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CorbiCore
 
 @Suite struct OrganizationServiceTests {
     @Test func migrationsCreateTheWholeDomain() throws {
@@ -53,10 +54,10 @@ import Testing
 
     @Test func actorIsResolvedOrTheChoicesAreListed() throws {
         let w = try TestWorkspace()
-        #expect { try w.db.resolveActor(user: nil, organization: nil) } throws: { "\($0)".contains("corbi init") }
+        #expect { try w.db.resolveActor(user: nil, organization: nil) } throws: { ($0 as? CorbiError)?.hints == [.initialize] }
         _ = try w.db.createOrganization(name: "Alpha", domain: "alpha.example", adminEmail: "ann@alpha.example")
         let ann = try w.db.resolveActor(user: nil, organization: nil)
-        #expect(ann.user.email == "ann@alpha.example" && ann.role == .admin)
+        #expect(ann.name == "ann@alpha.example" && ann.role == .admin)
         _ = try w.db.createOrganization(name: "Beta", domain: "beta.example", adminEmail: "ann@alpha.example")
         #expect {
             try w.db.resolveActor(user: nil, organization: nil)
@@ -83,6 +84,26 @@ import Testing
         _ = try w.db.removeMember(alpha.admin, email: "viewer@alpha.example")
         #expect(try w.db.members(alpha.admin).map(\.email) == ["admin@alpha.example", "staff@alpha.example"])
         #expect { try w.db.removeMember(alpha.admin, email: "viewer@alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+    }
+
+    @Test func aRemovedOrDemotedMemberLosesTheRightsOfAnActorResolvedEarlier() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        // Both actors were resolved before the changes, as an open shell holds them.
+        let staffBefore = alpha.staff
+        let secondAdmin = try w.db.addMember(alpha.admin, email: "boss@alpha.example", role: .admin)
+        _ = secondAdmin
+        let bossBefore = try w.db.resolveActor(user: "boss@alpha.example", organization: "alpha.example")
+
+        _ = try w.db.addMember(alpha.admin, email: "staff@alpha.example", role: .viewer)
+        #expect { try w.db.addContact(staffBefore, ContactInput(fullName: "Eve")) } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+
+        _ = try w.db.removeMember(alpha.admin, email: "boss@alpha.example")
+        #expect { try w.db.addMember(bossBefore, email: "boss@alpha.example", role: .admin) } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+        #expect { try w.db.removeMember(bossBefore, email: "admin@alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+        #expect { try w.db.members(bossBefore) } throws: { ($0 as? CorbiError)?.exitCode == 77 }
+        #expect(try w.db.members(alpha.admin).map(\.email).contains("admin@alpha.example"))
+        #expect(try w.count("SELECT count(*) FROM contact") == 0)
     }
 
     @Test func twoWritersAtOnceDoNotSeeLockedErrors() async throws {

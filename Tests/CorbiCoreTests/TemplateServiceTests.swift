@@ -74,9 +74,20 @@ import Testing
         #expect(info.template.approved)
         #expect(info.approvedByEmail == "admin@bright.example")
         #expect(info.template.approvedAt == TemplateTestWorkspace.start.addingTimeInterval(90))
-        let json = TemplateJSON(info, zone: w.admin.organization.timeZone)
-        #expect(json.approvedAt == "2026-06-01T10:01:30+02:00")
-        #expect(json.approvedBy == "admin@bright.example")
+        #expect(info.template.approvedAt.map { DateFormatting.iso8601($0, in: w.admin.organization.timeZone) } == "2026-06-01T10:01:30+02:00")
+    }
+
+    @Test func variablesKeepTheOrderAReaderMeetsThemSubjectFirst() throws {
+        let w = try TemplateTestWorkspace()
+        let invoice = try w.db.addTemplate(
+            w.staff, TemplateInput(name: "invoice", channel: "email", language: "en", body: "Amount {{2}}", subject: "Invoice {{1}}"))
+        #expect(invoice.variables == ["1", "2"])
+        let named = try w.db.addTemplate(
+            w.staff,
+            TemplateInput(name: "visit", channel: "email", language: "en", body: "Dear {{name}}, on {{day}} at {{time}}", subject: "{{day}}: your visit"))
+        #expect(named.variables == ["day", "name", "time"])
+        let changed = try w.db.updateTemplate(w.staff, TemplateSelector(name: "invoice"), body: "Due {{1}}", subject: "Invoice {{2}}")
+        #expect(changed.template.variables == ["2", "1"])
     }
 
     @Test func changingAnApprovedBodyWithdrawsTheApproval() throws {

@@ -1,4 +1,4 @@
-import CorbiCore
+@testable import CorbiCore
 import Foundation
 import GRDB
 

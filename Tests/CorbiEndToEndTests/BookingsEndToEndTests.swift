@@ -25,7 +25,10 @@ import Testing
             try expectOK(run("contacts", "add", "--name", "Ben Meyer", "--email", "ben@example.com"))
         }
 
-        var calendarFolder: URL { URL(fileURLWithPath: environment["CORBI_CALENDAR_DIR"]!) }
+        /// The clinic's own calendar: `CORBI_CALENDAR_DIR` is the root of one folder per organization.
+        var calendarFolder: URL {
+            URL(fileURLWithPath: environment["CORBI_CALENDAR_DIR"]!).appendingPathComponent("clinic.example")
+        }
 
         struct Result {
             var stdout: String
@@ -123,6 +126,8 @@ import Testing
         let overlap = try w.run("book", "anna", "2030-06-03", "09:30")
         #expect(overlap.status == 65)
         #expect(overlap.stderr.contains("#1"))
+        // The core names the remedy as an input; the command line spells it as its flag.
+        #expect(overlap.stderr.contains("or allow the overlap (--allow-overlap)."))
         // Room 1 in other letters, overlapping: refused.
         #expect(try w.run("book", "ben", "2030-06-03 09:45", "--location", "ROOM 1").status == 65)
         // Back to back in the same room: fine.
@@ -157,7 +162,9 @@ import Testing
         #expect(unquoted.json["contactName"] as? String == "Ben Meyer")
         #expect(try w.run("bookings", "cancel", "5").status == 0)
         // Past bookings need --allow-past.
-        #expect(try w.run("book", "anna", "2020-01-01 10:00").status == 65)
+        let past = try w.run("book", "anna", "2020-01-01 10:00")
+        #expect(past.status == 65)
+        #expect(past.stderr.contains("(--allow-past)."))
 
         // The list: in the zone, with every booking's state.
         let list = try w.run("bookings", "list", "--json")

@@ -59,6 +59,23 @@ import Testing
         #expect(r.status == 66)
     }
 
+    @Test func aZeroLimitListsNoneAndSaysHowMany() throws {
+        var corbi = try CorbiBinary()
+        defer { corbi.remove() }
+        corbi.environment["CORBI_USER"] = "ann@a.example"
+        #expect(try corbi.run("init", "--org", "A", "--domain", "a.example", "--admin", "ann@a.example").status == 0)
+        for name in ["Kim Lee", "Kai Ito", "Ana Ruiz", "Kim Park"] {
+            #expect(try corbi.run("contacts", "add", "--name", name).status == 0)
+        }
+        let none = try corbi.run("contacts", "list", "--limit", "0")
+        #expect(none.status == 0)
+        #expect(none.stdout == "4 contacts; none listed (--limit 0).\n")
+        let kim = try corbi.run("contacts", "list", "kim", "--limit", "0")
+        #expect(kim.stdout == "2 contacts match 'kim'; none listed (--limit 0).\n")
+        let json = try corbi.run("contacts", "list", "--limit", "0", "--json").json
+        #expect((json?["contacts"] as? [Any])?.isEmpty == true && json?["total"] as? Int == 4)
+    }
+
     @Test func usageErrorsAndAmbiguousDefaults() throws {
         let corbi = try twoOrganizations()
         defer { corbi.remove() }

@@ -31,7 +31,7 @@ import Testing
     @Test func integrityCheckNoticesTokensThatDoNotMatchTheText() throws {
         // Guards the test above: a replay of the wrong tokens must be caught.
         let folder = try KBTestFolder()
-        let store = try IndexStore.open(path: folder.indexPath)
+        let store = try IndexStore.open(path: folder.indexPath, options: KnowledgeBaseOptions())
         let wrong = try store.pool.read { db in try PassageTokenizer(db).tokens(of: "gamma delta") }
         #expect(throws: DatabaseError.self) {
             try store.pool.write { db in

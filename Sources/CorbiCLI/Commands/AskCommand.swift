@@ -2,6 +2,7 @@ import ArgumentParser
 import CorbiAssistant
 import CorbiCore
 import CorbiKnowledge
+import CorbiWorkspace
 import Foundation
 
 /// `corbi ask QUESTION...`: a grounded answer from the organization's knowledge base with
@@ -21,67 +22,20 @@ public struct AskCommand: CorbiCommand {
 
     public init() {}
 
-    /// The `ask` JSON of the contract.
-    struct AnswerJSON: Encodable {
-        var question: String
-        var answered: Bool
-        var answer: String
-        var confidence: Double
-        var citations: [Citation]
-    }
-
     public func execute(in session: Session) throws -> CommandOutput {
-        let question = words.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !question.isEmpty else { throw CorbiError.usage("Ask a question: corbi ask QUESTION...") }
-        guard question.count <= 2000 else { throw CorbiError.invalid("The question is too long (2,000 characters at most).") }
-        let actor = try session.actor()
-        let database = try session.database()
-        let domain = actor.organization.domain
-
-        let prompts = Prompts.load(from: session.settings.promptsPath)
-        let knowledgeBase: KnowledgeBase
-        let fingerprint: String
-        let result: AssistantAnswer
-        do {
-            knowledgeBase = try session.knowledgeBase()
-            // An edited file must show in the very next answer; an unchanged tree costs a stat per file.
-            try knowledgeBase.refresh()
-            fingerprint = try knowledgeBase.fingerprint(organizationDomain: domain)
-            let llm = LLMConfiguration.fromEnvironment(session.processEnvironment).map(LLMClient.init)
-            var assistant = Assistant(
-                retriever: KnowledgeBaseRetriever(knowledgeBase: knowledgeBase, organizationDomain: domain),
-                prompts: prompts, llm: llm)
-            assistant.debug = !(session.processEnvironment["CORBI_ASK_DEBUG"] ?? "").isEmpty
-            result = try assistant.answer(question)
-        } catch {
-            // A question that could not be answered at all is still on the record.
-            let mapped = (error as? KnowledgeBaseError).map(KBCommand.map) ?? CommandRunner.map(error)
-            try? database.auditRefusal(
-                actor, entry: AuditEntry(action: "assistant.ask", details: ["question": .string(question)]), error: mapped)
-            throw mapped
+        let question = words.joined(separator: " ")
+        guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CorbiError.usage("Ask a question: corbi ask QUESTION...")
         }
-
-        try database.perform(
-            actor, "assistant.ask", requires: .read,
-            details: [
-                "question": .string(question),
-                "answered": .bool(result.answered),
-                "confidence": .double(result.confidence),
-                "citations": .array(result.answered ? result.citations.map { .string($0.location) } : []),
-                "closest": .array(result.answered ? [] : result.citations.map { .string($0.location) }),
-                "model": .bool(result.usedModel),
-                "kbFingerprint": .string(fingerprint),
-            ]
-        ) { _, _ in }
-
-        session.lastCitations = result.citations.map {
+        let result = try session.workspace.ask(try session.actor(), question)
+        let answer = result.answer
+        session.lastCitations = answer.citations.map {
             CitationRef(n: $0.n, path: $0.path, lineStart: $0.lineStart, lineEnd: $0.lineEnd, heading: $0.heading)
         }
-        let json = AnswerJSON(
-            question: question, answered: result.answered, answer: result.answer, confidence: result.confidence,
-            citations: result.citations)
+        let json = AnswerJSON(question: result.question, answer: answer)
         return CommandOutput(
-            text: Self.render(result, prompts: prompts), json: json, exitCode: result.answered ? 0 : 1, notes: result.notes)
+            text: Self.render(answer, prompts: session.workspace.prompts), json: json, exitCode: answer.answered ? 0 : 1,
+            notes: answer.notes)
     }
 
     /// The answer with its Sources list: `[1] path:12-14 (Heading)`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi audit`: the organization's tamper-evident trail.
@@ -9,30 +10,6 @@ public struct AuditCommand: ParsableCommand {
         subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
 
     public init() {}
-
-    struct EventJSON: Encodable {
-        var id: Int64
-        var at: String
-        var actor: String
-        var action: String
-        var outcome: String
-        var target: String?
-        var details: JSONValue
-        var traceId: String
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(at, forKey: .at)
-            try c.encode(actor, forKey: .actor)
-            try c.encode(action, forKey: .action)
-            try c.encode(outcome, forKey: .outcome)
-            try c.encode(target, forKey: .target)
-            try c.encode(details, forKey: .details)
-            try c.encode(traceId, forKey: .traceId)
-        }
-        enum CodingKeys: String, CodingKey { case id, at, actor, action, outcome, target, details, traceId }
-    }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The newest events first.")
@@ -46,7 +23,7 @@ public struct AuditCommand: ParsableCommand {
             let events = try session.database().auditEvents(actor, limit: limit, action: action)
             let zone = actor.organization.timeZone
             let json = events.map { e in
-                EventJSON(
+                AuditEventJSON(
                     id: e.id!, at: Self.iso(e.at, zone), actor: e.actor, action: e.action, outcome: e.outcome,
                     target: e.target, details: e.detailsValue, traceId: e.traceId)
             }
@@ -57,8 +34,7 @@ public struct AuditCommand: ParsableCommand {
                 if details.count > 80 { details = String(details.prefix(77)) + "..." }
                 table.add([String(e.id), e.at, e.actor, action, e.target ?? "", details])
             }
-            struct JSON: Encodable { var events: [EventJSON] }
-            return CommandOutput(text: events.isEmpty ? "No events." : table.render(), json: JSON(events: json))
+            return CommandOutput(text: events.isEmpty ? "No events." : table.render(), json: AuditListJSON(events: json))
         }
 
         static func iso(_ stored: String, _ zone: TimeZone) -> String {
@@ -75,21 +51,7 @@ public struct AuditCommand: ParsableCommand {
 
         func execute(in session: Session) throws -> CommandOutput {
             let result = try session.database().verifyAudit(try session.actor())
-            struct JSON: Encodable {
-                var ok: Bool
-                var events: Int
-                var brokenAt: Int64?
-                var reason: String?
-                func encode(to encoder: any Encoder) throws {
-                    var c = encoder.container(keyedBy: CodingKeys.self)
-                    try c.encode(ok, forKey: .ok)
-                    try c.encode(events, forKey: .events)
-                    try c.encode(brokenAt, forKey: .brokenAt)
-                    try c.encodeIfPresent(reason, forKey: .reason)
-                }
-                enum CodingKeys: String, CodingKey { case ok, events, brokenAt, reason }
-            }
-            let json = JSON(ok: result.ok, events: result.events, brokenAt: result.brokenAt, reason: result.reason)
+            let json = AuditVerificationJSON(ok: result.ok, events: result.events, brokenAt: result.brokenAt, reason: result.reason)
             let text = result.ok
                 ? "The audit trail is intact (\(result.events) events)."
                 : "The audit trail is broken at event \(result.brokenAt ?? 0): \(result.reason ?? "")."

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi book CONTACT START`: books an appointment in the organization's time zone.
@@ -46,10 +47,8 @@ public struct BookCommand: CorbiCommand {
 }
 
 extension Session {
-    /// The organization's calendar folder: `CORBI_CALENDAR_DIR`, else
-    /// `$XDG_DATA_HOME/corbi/calendar/<domain>/`.
+    /// The organization's own calendar folder (`<calendar root>/<domain>/`).
     func bookingCalendar(_ actor: Actor) -> VdirCalendar {
-        VdirCalendar.location(
-            environment: processEnvironment, dataHome: XDG.dataHome(processEnvironment), domain: actor.organization.domain)
+        workspace.calendar(for: actor.organization)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi bookings`: list, confirm, cancel, reschedule and export bookings.
@@ -16,13 +17,13 @@ public struct BookingsCommand: ParsableCommand {
         @Option(help: "From this time or day on (a day means its start).") var from: String?
         @Option(help: "Up to this time or day (a day is included whole).") var to: String?
         @Option(help: "Only this contact (id, email, phone or part of the name).") var contact: String?
-        @Option(help: "pending, confirmed, cancelled, live or all.") var status: String?
+        @Option(help: "A status, live (pending and confirmed) or all.") var status: Choice<BookingStatusFilter>?
         @Flag(help: "Only today (in the organization's time zone).") var today = false
         @Flag(help: "Today and the six days after it.") var week = false
         @Flag(help: "Only bookings that have not ended yet.") var upcoming = false
 
         var filter: BookingFilter {
-            BookingFilter(from: from, to: to, today: today, week: week, upcoming: upcoming, contact: contact, status: status)
+            BookingFilter(from: from, to: to, today: today, week: week, upcoming: upcoming, contact: contact, status: status?.text)
         }
     }
 
@@ -30,8 +31,8 @@ public struct BookingsCommand: ParsableCommand {
 
     /// `Mon 2026-03-30 09:00-09:30 +02:00`.
     static func when(_ b: Booking, zone: TimeZone) -> String {
-        let s = BookingClock.dateTime(b.start, in: zone)
-        let e = BookingClock.dateTime(b.end, in: zone)
+        let s = DateFormatting.dateTime(b.start, in: zone)
+        let e = DateFormatting.dateTime(b.end, in: zone)
         let weekday = weekdayName(b.start, zone: zone)
         if s.prefix(10) == e.prefix(10) && s.suffix(6) == e.suffix(6) {
             return "\(weekday) \(s.prefix(16))-\(e.dropFirst(11))"
@@ -45,7 +46,7 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     static func weekdayName(_ date: Date, zone: TimeZone) -> String {
-        BookingClock.weekdayName(date, in: zone)
+        DateFormatting.weekdayName(date, in: zone)
     }
 
     static func describe(_ d: BookingDetail, zone: TimeZone) -> String {
@@ -61,24 +62,13 @@ public struct BookingsCommand: ParsableCommand {
     }
 
     /// A booking and what the change wants said about it.
-    struct ChangeJSON: Encodable {
-        var booking: BookingJSON
-        var warnings: [String]
-
-        func encode(to encoder: any Encoder) throws {
-            try booking.encode(to: encoder)
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(warnings, forKey: .warnings)
-        }
-        enum CodingKeys: String, CodingKey { case warnings }
-    }
 
     /// The output of book, confirm, cancel and reschedule: notes about the times go with
     /// the result (stdout), calendar trouble to stderr too.
     static func changed(_ verb: String, _ outcome: BookingOutcome, zone: TimeZone) -> CommandOutput {
         var text = "\(verb) " + describe(outcome.detail, zone: zone)
         for note in outcome.notes { text += "\nNote: \(note)" }
-        let json = ChangeJSON(booking: BookingJSON(outcome.detail, zone: zone), warnings: outcome.notes + outcome.calendarWarnings)
+        let json = BookingChangeJSON(booking: BookingJSON(outcome.detail, zone: zone), warnings: outcome.notes + outcome.calendarWarnings)
         return CommandOutput(text: text, json: json, notes: outcome.calendarWarnings)
     }
 
@@ -110,12 +100,8 @@ public struct BookingsCommand: ParsableCommand {
             if unsynced > 0 {
                 text += "\n\(unsynced) booking\(unsynced == 1 ? " is" : "s are") not in the calendar yet (unsynced); the next booking command retries."
             }
-            struct JSON: Encodable {
-                var bookings: [BookingJSON]
-                var unsynced: Int
-            }
             return CommandOutput(
-                text: text, json: JSON(bookings: bookings.map { BookingJSON($0, zone: zone) }, unsynced: unsynced),
+                text: text, json: BookingListJSON(bookings: bookings.map { BookingJSON($0, zone: zone) }, unsynced: unsynced),
                 notes: warnings)
         }
     }
@@ -226,20 +212,10 @@ public struct BookingsCommand: ParsableCommand {
                 } catch {
                     throw CorbiError.permission("Cannot write \(output): \(error.localizedDescription)")
                 }
-                struct JSON: Encodable {
-                    var ok = true
-                    var message: String
-                    var path: String
-                    var events: Int
-                }
                 let message = "Exported \(events) to \(output)."
-                return CommandOutput(text: message, json: JSON(message: message, path: output, events: count))
+                return CommandOutput(text: message, json: CalendarFileJSON(message: message, path: output, events: count))
             }
-            struct JSON: Encodable {
-                var ics: String
-                var events: Int
-            }
-            return CommandOutput(text: text, json: JSON(ics: text, events: count))
+            return CommandOutput(text: text, json: CalendarTextJSON(ics: text, events: count))
         }
     }
 
@@ -255,19 +231,12 @@ public struct BookingsCommand: ParsableCommand {
             let before = try db.unsyncedBookingCount(actor)
             let warnings = db.syncCalendar(actor, calendar: calendar)
             let left = try db.unsyncedBookingCount(actor)
-            struct JSON: Encodable {
-                var ok: Bool
-                var written: Int
-                var unsynced: Int
-                var directory: String
-                var warnings: [String]
-            }
             let text = left == 0
                 ? "The calendar at \(calendar.directory.path) is up to date (\(before - left) file\(before - left == 1 ? "" : "s") written)."
                 : "\(left) booking\(left == 1 ? "" : "s") still not in the calendar at \(calendar.directory.path)."
             return CommandOutput(
                 text: text,
-                json: JSON(ok: left == 0, written: before - left, unsynced: left, directory: calendar.directory.path, warnings: warnings),
+                json: CalendarSyncJSON(ok: left == 0, written: before - left, unsynced: left, directory: calendar.directory.path, warnings: warnings),
                 exitCode: left == 0 ? 0 : 75, notes: warnings)
         }
     }

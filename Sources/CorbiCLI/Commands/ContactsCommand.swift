@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi contacts`: the people the organization talks to.
@@ -19,12 +20,12 @@ public struct ContactsCommand: ParsableCommand {
         @Option(help: "Telegram chat id (a whole number).") var telegram: String?
         @Option(help: "Instagram scoped id.") var instagram: String?
         @Option(help: "Tag; repeat for several (on update, replaces all tags).") var tag: [String] = []
-        @Option(help: "active, blocked, unsubscribed or bounced.") var status: String?
+        @Option(help: "The contact's status.") var status: Choice<ContactStatus>?
         @Option(help: "Free-form notes.") var notes: String?
 
         var input: ContactInput {
             ContactInput(
-                fullName: name, email: email, phone: phone, telegram: telegram, instagram: instagram, status: status,
+                fullName: name, email: email, phone: phone, telegram: telegram, instagram: instagram, status: status?.text,
                 tags: tag.isEmpty ? nil : tag, notes: notes)
         }
     }
@@ -60,19 +61,20 @@ public struct ContactsCommand: ParsableCommand {
                 table.add([String(c.id!), c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.status.rawValue, c.tags.joined(separator: ",")])
             }
             var text = page.contacts.isEmpty ? (q.isEmpty ? "No contacts yet." : "No contact matches '\(q)'.") : table.render()
-            if !page.totalIsExact {
+            if page.contacts.isEmpty && page.total > 0 {
+                // --limit 0: the count alone.
+                let noun = page.total == 1 ? "contact" : "contacts"
+                text = (page.totalIsExact ? "\(page.total) \(noun)" : "More than \(page.total) \(noun)")
+                    + (q.isEmpty ? "" : " match '\(q)'") + "; none listed (--limit 0)."
+            } else if !page.totalIsExact {
                 text += "\n... more than \(page.total) match (use --limit N or --all)"
             } else if page.total > page.contacts.count {
                 text += "\n... \(page.total - page.contacts.count) more of \(page.total) (use --limit N or --all)"
             }
-            struct JSON: Encodable {
-                var contacts: [ContactJSON]
-                var total: Int
-                var totalIsExact: Bool
-            }
             return CommandOutput(
                 text: text,
-                json: JSON(contacts: page.contacts.map(ContactJSON.init), total: page.total, totalIsExact: page.totalIsExact))
+                json: ContactListJSON(
+                    contacts: page.contacts.map { ContactJSON($0, zone: actor.organization.timeZone) }, total: page.total, totalIsExact: page.totalIsExact))
         }
     }
 
@@ -82,8 +84,9 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let c = try session.database().contact(try session.actor(), ref: ref)
-            return CommandOutput(text: ContactsCommand.describe(c), json: ContactJSON(c))
+            let actor = try session.actor()
+            let c = try session.database().contact(actor, ref: ref)
+            return CommandOutput(text: ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -99,8 +102,9 @@ public struct ContactsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             var input = fields.input
             if input.status == nil { input.status = "active" }
-            let c = try session.database().addContact(try session.actor(), input)
-            return CommandOutput(text: "Added " + ContactsCommand.describe(c), json: ContactJSON(c))
+            let actor = try session.actor()
+            let c = try session.database().addContact(actor, input)
+            return CommandOutput(text: "Added " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -111,8 +115,9 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let c = try session.database().updateContact(try session.actor(), ref: ref, fields.input)
-            return CommandOutput(text: "Updated " + ContactsCommand.describe(c), json: ContactJSON(c))
+            let actor = try session.actor()
+            let c = try session.database().updateContact(actor, ref: ref, fields.input)
+            return CommandOutput(text: "Updated " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -128,7 +133,7 @@ public struct ContactsCommand: ParsableCommand {
             let c = deletion.contact
             let bookings = deletion.bookingsDeleted
             let text = "Deleted \(c.label)" + (bookings == 0 ? "." : " and \(bookings) booking\(bookings == 1 ? "" : "s").")
-            return CommandOutput(text: text, json: ContactJSON(c), notes: deletion.calendarWarnings)
+            return CommandOutput(text: text, json: ContactJSON(c, zone: actor.organization.timeZone), notes: deletion.calendarWarnings)
         }
     }
 
@@ -154,33 +159,28 @@ public struct ContactsCommand: ParsableCommand {
                 text = decoded
             }
             let r = try session.database().importContacts(try session.actor(), csv: text, skipInvalid: skipInvalid)
-            struct JSON: Encodable {
-                var created: Int
-                var updated: Int
-                var unchanged: Int
-                var skipped: [String]
-            }
             let summary = "Imported: \(r.created) created, \(r.updated) updated, \(r.unchanged) unchanged, \(r.skipped.count) skipped."
             return CommandOutput(
-                text: summary, json: JSON(created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped),
+                text: summary, json: ContactImportJSON(created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped),
                 notes: r.skipped.map { "skipped " + $0 })
         }
     }
 
     struct Export: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "export", abstract: "Export every contact as CSV or JSON (re-importable).")
-        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(help: "The file format.") var format: Choice<ExportFormat> = Choice(argument: "csv")!
         @Option(name: [.customShort("o"), .long], help: "Write to this file instead of stdout.") var output: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let format = format.lowercased()
+            let format = format.text.lowercased()
             guard format == "csv" || format == "json" else {
                 throw CorbiError.invalid("Unknown format '\(self.format)': use csv or json.")
             }
-            let contacts = try session.database().allContacts(try session.actor())
-            struct JSON: Encodable { var contacts: [ContactJSON] }
-            let json = JSON(contacts: contacts.map(ContactJSON.init))
+            let actor = try session.actor()
+            let contacts = try session.database().allContacts(actor)
+            let zone = actor.organization.timeZone
+            let json = ContactExportJSON(contacts: contacts.map { ContactJSON($0, zone: zone) })
             let body = format == "csv" || !globals.json && format == "csv" ? ContactCSV.write(contacts) : JSONOutput.encode(json)
             if let output {
                 do {
@@ -188,7 +188,7 @@ public struct ContactsCommand: ParsableCommand {
                 } catch {
                     throw CorbiError.permission("Cannot write \(output): \(error.localizedDescription)")
                 }
-                return CommandOutput(text: "Exported \(contacts.count) contacts to \(output).", json: MessageJSON(message: "Exported \(contacts.count) contacts to \(output)."))
+                return CommandOutput(text: "Exported \(contacts.count) contacts to \(output).", json: ConfirmationJSON(message: "Exported \(contacts.count) contacts to \(output)."))
             }
             return CommandOutput(text: body, json: json)
         }

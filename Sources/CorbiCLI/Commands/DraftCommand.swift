@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi draft`: renders an approved template (or free text) for a contact and schedules
@@ -19,7 +20,7 @@ public struct DraftCommand: CorbiCommand {
 
     @Argument(help: "Contact id, email, phone or part of the name.") var contact: String
     @Argument(help: "TEMPLATE, then name=value arguments.") var words: [String] = []
-    @Option(help: "The channel (narrows the template; required with --text).") var channel: String?
+    @Option(help: "The channel (narrows the template; required with --text).") var channel: Choice<Channel>?
     @Option(help: "The template's language, when it has several.") var language: String?
     @Option(help: "Free text instead of a template.") var text: String?
     @Option(help: "Subject of a free-text email.") var subject: String?
@@ -49,7 +50,7 @@ public struct DraftCommand: CorbiCommand {
                 arguments = Array(words.dropFirst())
             }
             return DraftRequest(
-                contact: contact, template: template, language: language, text: text, subject: subject, channel: channel,
+                contact: contact, template: template, language: language, text: text, subject: subject, channel: channel?.text,
                 arguments: arguments, at: at, booking: booking)
         }
     }
@@ -61,17 +62,17 @@ public struct DraftCommand: CorbiCommand {
         let zone = actor.organization.timeZone
         if dryRun {
             let draft = try db.previewDraft(actor, request)
-            return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Dry run, nothing saved:"), json: DraftJSON(draft.message, zone: zone))
+            return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Dry run, nothing saved:"), json: OutboundMessageJSON(draft.message, zone: zone))
         }
-        if !yes, session.stdinIsTerminal, let confirm = session.confirm {
+        if !yes, session.terminal.stdin, let confirm = session.confirm {
             let draft = try db.previewDraft(actor, request)
             session.diagnostics(Self.preview(draft, zone: zone, heading: "Preview:"))
             guard confirm("Save this draft? [y/N]") else {
-                return CommandOutput(text: "Not saved.", json: DraftJSON(draft.message, zone: zone))
+                return CommandOutput(text: "Not saved.", json: OutboundMessageJSON(draft.message, zone: zone))
             }
         }
         let draft = try db.draft(actor, request)
-        return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Saved draft #\(draft.message.id!):"), json: DraftJSON(draft.message, zone: zone))
+        return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Saved draft #\(draft.message.id!):"), json: OutboundMessageJSON(draft.message, zone: zone))
     }
 
     /// The rendered text with where, to whom and when it goes.
@@ -94,7 +95,15 @@ public struct DraftCommand: CorbiCommand {
     static func schedule(_ draft: Draft, zone: TimeZone) -> String {
         let when = DateFormatting.dateTime(draft.message.scheduledFor, in: zone)
         guard draft.throttled else { return "scheduled for \(when)" }
-        return "scheduled for \(MessagingText.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
-            + "\(MessagingText.clock(draft.requestedFor, in: zone)) was full, so \(when)"
+        // Every minute from the one asked for up to the one before the slot was full.
+        func minute(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60) }
+        let firstFull = minute(draft.requestedFor)
+        let lastFull = minute(draft.message.scheduledFor).addingTimeInterval(-60)
+        let full =
+            lastFull > firstFull
+            ? "\(DateFormatting.clock(firstFull, in: zone)) to \(DateFormatting.clock(lastFull, in: zone)) were full"
+            : "\(DateFormatting.clock(firstFull, in: zone)) was full"
+        return "scheduled for \(DateFormatting.clock(draft.message.scheduledFor, in: zone)) (rate limit \(draft.ratePerMinute)/min): "
+            + "\(full), so \(when)"
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi inbound`: messages contacts sent, recorded by hand or by a provider's webhook script.
@@ -10,27 +11,6 @@ public struct InboundCommand: ParsableCommand {
 
     public init() {}
 
-    struct MessageJSON: Encodable {
-        var id: Int64
-        var channel: String
-        var contactId: Int64?
-        var contactName: String?
-        var receivedAt: String
-        var payload: JSONValue
-
-        enum CodingKeys: String, CodingKey { case id, channel, contactId, contactName, receivedAt, payload }
-
-        /// An unknown sender shows as null, so scripts always find the keys.
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(channel, forKey: .channel)
-            try c.encode(contactId, forKey: .contactId)
-            try c.encode(contactName, forKey: .contactName)
-            try c.encode(receivedAt, forKey: .receivedAt)
-            try c.encode(payload, forKey: .payload)
-        }
-    }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Inbound messages, newest first.")
@@ -51,10 +31,9 @@ public struct InboundCommand: ParsableCommand {
                     e.contactName ?? "(unknown sender)", text,
                 ])
             }
-            struct JSON: Encodable { var messages: [MessageJSON] }
             return CommandOutput(
                 text: entries.isEmpty ? "No inbound messages." : table.render(),
-                json: JSON(messages: entries.map { InboundCommand.json($0.message, contactName: $0.contactName, zone: zone) }))
+                json: InboundListJSON(messages: entries.map { InboundCommand.json($0.message, contactName: $0.contactName, zone: zone) }))
         }
     }
 
@@ -66,7 +45,7 @@ public struct InboundCommand: ParsableCommand {
                 unknown sender is kept without a contact. Identifiers the contact lacks are filled \
                 in from the channel and from the payload's "email" and "phone" fields.
                 """)
-        @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
+        @Argument(help: "The channel.") var channel: Choice<Channel>
         @Argument(help: "The sender's phone number, Telegram chat id, Instagram id or email.") var identifier: String
         @Argument(help: "The message text.") var text: [String] = []
         @Option(help: "The provider's payload, a JSON object (the text, if given, is added as \"text\").") var payload: String?
@@ -84,7 +63,7 @@ public struct InboundCommand: ParsableCommand {
             if !text.isEmpty { fields["text"] = .string(text.joined(separator: " ")) }
             let actor = try session.actor()
             let recorded = try session.database().recordInbound(
-                actor, channel: channel, identifier: identifier, payload: .object(fields), contactRef: contact)
+                actor, channel: channel.text, identifier: identifier, payload: .object(fields), contactRef: contact)
             let m = recorded.message
             var summary = "Recorded inbound #\(m.id!) on \(m.channel.rawValue) from "
                 + (recorded.contact.map(\.label) ?? "an unknown sender") + "."
@@ -92,22 +71,18 @@ public struct InboundCommand: ParsableCommand {
                 summary += " Added to the contact: "
                     + recorded.enriched.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "."
             }
-            struct JSON: Encodable {
-                var message: MessageJSON
-                var enriched: [String: String]
-            }
             return CommandOutput(
                 text: summary,
-                json: JSON(
+                json: InboundRecordedJSON(
                     message: InboundCommand.json(m, contactName: recorded.contact?.fullName, zone: actor.organization.timeZone),
                     enriched: recorded.enriched))
         }
     }
 
-    static func json(_ m: InboundMessage, contactName: String?, zone: TimeZone) -> MessageJSON {
-        MessageJSON(
+    static func json(_ m: InboundMessage, contactName: String?, zone: TimeZone) -> InboundMessageJSON {
+        InboundMessageJSON(
             id: m.id!, channel: m.channel.rawValue, contactId: m.contactId, contactName: contactName,
-            receivedAt: DateFormatting.iso8601(m.receivedAt, in: zone), payload: m.payloadValue)
+            receivedAt: DateFormatting.iso8601(m.receivedAt, in: zone), mediaUrl: m.mediaUrl, payload: m.payloadValue)
     }
 
     /// The readable text of a payload: its "text" (or "body") field, else the JSON.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 
 /// `corbi init`: creates the database if needed, an organization and its first admin.
 public struct InitCommand: CorbiCommand {
@@ -25,41 +26,9 @@ public struct InitCommand: CorbiCommand {
         let result = try session.database().createOrganization(
             name: org, domain: domain, adminEmail: admin, adminName: adminName, timezone: timezone,
             callingCode: callingCode)
-        session.resetActor()
         let o = result.organization
         return CommandOutput(
-            text: "Created \(o.name) (\(o.domain), \(o.timezone)) with admin \(result.admin.email) in \(session.settings.databasePath).",
+            text: "Created \(o.name) (\(o.domain), \(o.timezone)) with admin \(result.admin.email) in \(session.configuration.databasePath).",
             json: OrganizationJSON(o, role: .admin))
     }
-}
-
-/// An organization as JSON.
-struct OrganizationJSON: Encodable {
-    var id: Int64
-    var name: String
-    var domain: String
-    var timezone: String
-    var callingCode: Int?
-    var role: String?
-
-    init(_ o: Organization, role: Role?) {
-        id = o.id ?? 0
-        name = o.name
-        domain = o.domain
-        timezone = o.timezone
-        callingCode = o.callingCode
-        self.role = role?.rawValue
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(name, forKey: .name)
-        try c.encode(domain, forKey: .domain)
-        try c.encode(timezone, forKey: .timezone)
-        try c.encode(callingCode, forKey: .callingCode)
-        try c.encodeIfPresent(role, forKey: .role)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, name, domain, timezone, callingCode, role }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 
 /// `corbi members`: who belongs to the organization, with which role.
 public struct MembersCommand: ParsableCommand {
@@ -9,18 +10,6 @@ public struct MembersCommand: ParsableCommand {
 
     public init() {}
 
-    struct MemberJSON: Encodable {
-        var userId: Int64
-        var email: String
-        var name: String?
-        var role: String
-        init(_ m: Member) {
-            userId = m.userId
-            email = m.email
-            name = m.name
-            role = m.role.rawValue
-        }
-    }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's members.")
@@ -30,20 +19,19 @@ public struct MembersCommand: ParsableCommand {
             let members = try session.database().members(try session.actor())
             var table = TextTable(["EMAIL", "NAME", "ROLE"])
             for m in members { table.add([m.email, m.name ?? "", m.role.rawValue]) }
-            struct JSON: Encodable { var members: [MemberJSON] }
-            return CommandOutput(text: table.render(), json: JSON(members: members.map(MemberJSON.init)))
+            return CommandOutput(text: table.render(), json: MemberListJSON(members: members.map(MemberJSON.init)))
         }
     }
 
     struct Add: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member, or change a member's role.")
         @Argument(help: "The member's email.") var email: String
-        @Option(help: "admin, staff or viewer.") var role: String
+        @Option(help: "The member's role.") var role: Choice<Role>
         @Option(help: "The member's name.") var name: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let role = try Role.parse(role)
+            let role = try Role.parse(role.text)
             let member = try session.database().addMember(try session.actor(), email: email, role: role, name: name)
             return CommandOutput(text: "\(member.email) is now \(member.role.rawValue).", json: MemberJSON(member))
         }

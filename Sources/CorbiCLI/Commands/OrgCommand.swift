@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 
 /// `corbi org`: the organizations the user belongs to, and their settings.
 public struct OrgCommand: ParsableCommand {
@@ -22,9 +23,8 @@ public struct OrgCommand: ParsableCommand {
             for (o, role) in memberships {
                 table.add([o.id == current?.organizationId ? "*" : "", String(o.id!), o.domain, o.name, o.timezone, role.rawValue])
             }
-            struct JSON: Encodable { var organizations: [OrganizationJSON] }
             return CommandOutput(
-                text: table.render(), json: JSON(organizations: memberships.map { OrganizationJSON($0.0, role: $0.1) }))
+                text: table.render(), json: OrganizationListJSON(organizations: memberships.map { OrganizationJSON($0.0, role: $0.1) }))
         }
     }
 
@@ -41,7 +41,7 @@ public struct OrgCommand: ParsableCommand {
                     id:           \(o.id!)
                     timezone:     \(o.timezone)
                     calling code: \(o.callingCode.map { "+\($0)" } ?? "none")
-                    you:          \(actor.user.email) (\(actor.role.rawValue))
+                    you:          \(actor.name) (\(actor.role.rawValue))
                     """,
                 json: OrganizationJSON(o, role: actor.role))
         }
@@ -69,7 +69,6 @@ public struct OrgCommand: ParsableCommand {
                 }
             }
             let o = try session.database().updateOrganization(actor, name: name, timezone: timezone, callingCode: code)
-            session.resetActor()
             return CommandOutput(text: "Updated \(o.domain).", json: OrganizationJSON(o, role: actor.role))
         }
     }
@@ -78,10 +77,9 @@ public struct OrgCommand: ParsableCommand {
 extension Session {
     /// The acting user, even when no organization could be chosen yet.
     func actorUser() throws -> User {
-        if let actor = try? actor() { return actor.user }
+        if let actor = try? actor(), let user = actor.user { return user }
         // Resolve the user alone: list organizations even when several are possible.
-        let db = try database()
-        return try db.resolveUser(settings.user)
+        return try database().resolveUser(user)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi outbox`: the messages drafts scheduled, and the sending rate per channel.
@@ -10,11 +11,10 @@ public struct OutboxCommand: ParsableCommand {
 
     public init() {}
 
-    struct JSON: Encodable { var messages: [DraftJSON] }
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
-        @Option(help: "Only this status: pending, retrying, sent, failed, delivered, read or cancelled.") var status: String?
+        @Option(help: "Only this status.") var status: Choice<MessageStatus>?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every message.") var all = false
@@ -25,7 +25,7 @@ public struct OutboxCommand: ParsableCommand {
             let zone = actor.organization.timeZone
             let shown = all ? nil : (limit ?? (globals.json ? nil : 50))
             // One more than shown tells whether the text output was cut.
-            var entries = try session.database().outbox(actor, status: status, contact: contact, limit: shown.map { $0 + 1 })
+            var entries = try session.database().outbox(actor, status: status?.text, contact: contact, limit: shown.map { $0 + 1 })
             let cut = shown.map { entries.count > $0 } ?? false
             if let shown, cut { entries.removeLast(entries.count - shown) }
             var table = TextTable(["ID", "SCHEDULED", "CHANNEL", "CONTACT", "STATUS", "TEXT"])
@@ -39,7 +39,7 @@ public struct OutboxCommand: ParsableCommand {
             if cut { text += "\n... more messages: use --limit N or --all" }
             return CommandOutput(
                 text: text,
-                json: JSON(messages: entries.map { DraftJSON($0.message, zone: zone) }))
+                json: OutboxJSON(messages: entries.map { OutboundMessageJSON($0.message, zone: zone) }))
         }
     }
 
@@ -52,7 +52,7 @@ public struct OutboxCommand: ParsableCommand {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
             let e = try session.database().outboxMessage(actor, id: try OutboxCommand.messageId(id))
-            return CommandOutput(text: OutboxCommand.describe(e, zone: zone), json: DraftJSON(e.message, zone: zone))
+            return CommandOutput(text: OutboxCommand.describe(e, zone: zone), json: OutboundMessageJSON(e.message, zone: zone))
         }
     }
 
@@ -65,7 +65,7 @@ public struct OutboxCommand: ParsableCommand {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
             let e = try session.database().cancelMessage(actor, id: try OutboxCommand.messageId(id))
-            return CommandOutput(text: "Cancelled message #\(e.message.id!) to \(e.contactName).", json: DraftJSON(e.message, zone: zone))
+            return CommandOutput(text: "Cancelled message #\(e.message.id!) to \(e.contactName).", json: OutboundMessageJSON(e.message, zone: zone))
         }
     }
 
@@ -73,25 +73,19 @@ public struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rate", 
             abstract: "Show the sending rate per channel, or set one (admins).",
             discussion: "A draft that would exceed its channel's rate in its minute is scheduled for the next minute with room. The default is 60 a minute.")
-        @Argument(help: "The channel to set.") var channel: String?
+        @Argument(help: "The channel to set.") var channel: Choice<Channel>?
         @Argument(help: "Messages per minute.") var perMinute: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let db = try session.database()
-            struct RateJSON: Encodable {
-                var channel: String
-                var perMinute: Int
-                var isDefault: Bool
-            }
-            struct RatesJSON: Encodable { var rates: [RateJSON] }
             if let channel {
                 guard let perMinute else { throw CorbiError.usage("Missing expected argument '<per-minute>'.") }
                 guard let n = Int(perMinute.trimmingCharacters(in: .whitespaces)) else {
                     throw CorbiError.invalid("'\(perMinute)' is not a number of messages a minute.")
                 }
-                let rate = try db.setChannelRate(actor, channel: channel, perMinute: n)
+                let rate = try db.setChannelRate(actor, channel: channel.text, perMinute: n)
                 return CommandOutput(
                     text: "\(rate.channel.rawValue): at most \(rate.perMinute) messages a minute.",
                     json: RateJSON(channel: rate.channel.rawValue, perMinute: rate.perMinute, isDefault: false))
@@ -101,7 +95,7 @@ public struct OutboxCommand: ParsableCommand {
             for r in rates { table.add([r.channel.rawValue, "\(r.perMinute)\(r.isDefault ? " (default)" : "")"]) }
             return CommandOutput(
                 text: table.render(),
-                json: RatesJSON(rates: rates.map { RateJSON(channel: $0.channel.rawValue, perMinute: $0.perMinute, isDefault: $0.isDefault) }))
+                json: RateListJSON(rates: rates.map { RateJSON(channel: $0.channel.rawValue, perMinute: $0.perMinute, isDefault: $0.isDefault) }))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi suppressions`: identifiers that must never be messaged.
@@ -13,33 +14,32 @@ public struct SuppressionsCommand: ParsableCommand {
 
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Suppressions, newest first.")
-        @Option(help: "Only this channel.") var channel: String?
+        @Option(help: "Only this channel.") var channel: Choice<Channel>?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
-            let list = try session.database().suppressions(actor, channel: channel)
+            let list = try session.database().suppressions(actor, channel: channel?.text)
             var table = TextTable(["CHANNEL", "IDENTIFIER", "SINCE", "REASON"])
             for s in list { table.add([s.channel.rawValue, s.identifier, DateFormatting.dateTime(s.createdAt, in: zone), s.reason ?? ""]) }
-            struct JSON: Encodable { var suppressions: [SuppressionJSON] }
             return CommandOutput(
                 text: list.isEmpty ? "No suppressions." : table.render(),
-                json: JSON(suppressions: list.map { SuppressionJSON($0, zone: zone) }))
+                json: SuppressionListJSON(suppressions: list.map { SuppressionJSON($0, zone: zone) }))
         }
     }
 
     struct Add: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "Suppress an identifier on a channel; pending messages to it are cancelled.")
-        @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
+        @Argument(help: "The channel.") var channel: Choice<Channel>
         @Argument(help: "Phone number, email, Telegram chat id or Instagram id.") var identifier: String
         @Option(help: "Why (opt-out, complaint, bounce...).") var reason: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
-            let added = try session.database().addSuppression(actor, channel: channel, identifier: identifier, reason: reason)
+            let added = try session.database().addSuppression(actor, channel: channel.text, identifier: identifier, reason: reason)
             let s = added.suppression
             var text = "Suppressed \(s.identifier) on \(s.channel.rawValue)."
             if added.cancelledMessages > 0 { text += " Cancelled \(added.cancelledMessages) pending message(s) to it." }
@@ -49,13 +49,13 @@ public struct SuppressionsCommand: ParsableCommand {
 
     struct Remove: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Lift a suppression (admins).")
-        @Argument(help: "whatsapp, telegram, instagram or email.") var channel: String
+        @Argument(help: "The channel.") var channel: Choice<Channel>
         @Argument(help: "Phone number, email, Telegram chat id or Instagram id.") var identifier: String
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
-            let s = try session.database().removeSuppression(actor, channel: channel, identifier: identifier)
+            let s = try session.database().removeSuppression(actor, channel: channel.text, identifier: identifier)
             return CommandOutput(
                 text: "\(s.identifier) may be messaged on \(s.channel.rawValue) again.",
                 json: SuppressionJSON(s, zone: actor.organization.timeZone))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// `corbi templates`: the texts the business has written (and approved) for messages.
@@ -19,10 +20,10 @@ public struct TemplatesCommand: ParsableCommand {
     /// Which template: NAME (or #ID) narrowed by channel and language.
     struct Which: ParsableArguments {
         @Argument(help: "Template name, or #ID.") var name: String
-        @Option(help: "Narrow to this channel.") var channel: String?
+        @Option(help: "Narrow to this channel.") var channel: Choice<Channel>?
         @Option(help: "Narrow to this language.") var language: String?
 
-        var selector: TemplateSelector { TemplateSelector(name: name, channel: channel, language: language) }
+        var selector: TemplateSelector { TemplateSelector(name: name, channel: channel?.text, language: language) }
     }
 
     static func json(_ info: TemplateInfo, _ actor: Actor) -> TemplateJSON {
@@ -75,22 +76,21 @@ public struct TemplatesCommand: ParsableCommand {
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The organization's templates.")
         @Argument(help: "Only templates of this name.") var name: String?
-        @Option(help: "Only this channel.") var channel: String?
+        @Option(help: "Only this channel.") var channel: Choice<Channel>?
         @Option(help: "Only this language.") var language: String?
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
-            let infos = try session.database().templates(actor, name: name, channel: channel, language: language)
+            let infos = try session.database().templates(actor, name: name, channel: channel?.text, language: language)
             var table = TextTable(["ID", "NAME", "CHANNEL", "LANG", "APPROVED", "VARIABLES"])
             for i in infos {
                 let t = i.template
                 table.add([String(t.id!), t.name, t.channel.rawValue, t.language, t.approved ? "yes" : "no", t.variables.joined(separator: ", ")])
             }
-            struct JSON: Encodable { var templates: [TemplateJSON] }
             return CommandOutput(
                 text: infos.isEmpty ? "No templates." : table.render(),
-                json: JSON(templates: infos.map { TemplatesCommand.json($0, actor) }))
+                json: TemplateListJSON(templates: infos.map { TemplatesCommand.json($0, actor) }))
         }
     }
 
@@ -111,7 +111,7 @@ public struct TemplatesCommand: ParsableCommand {
             abstract: "Add a template (unapproved until an admin approves it).",
             discussion: "The variables are the placeholders in order of first use (body, then subject).")
         @Argument(help: "Name: a lower-case letter, then lower-case letters, digits or _.") var name: String
-        @Option(help: "whatsapp, telegram, instagram or email.") var channel: String
+        @Option(help: "The channel.") var channel: Choice<Channel>
         @Option(help: "Language code, like en, de or pt_BR.") var language: String
         @Option(help: "The text, with {{placeholders}}.") var body: String?
         @Option(help: "Read the text from this file ('-' for stdin).") var bodyFile: String?
@@ -123,7 +123,7 @@ public struct TemplatesCommand: ParsableCommand {
             let text = try TemplatesCommand.body(body, file: bodyFile, required: true)!
             let actor = try session.actor()
             let input = TemplateInput(
-                name: name, channel: channel, language: language, body: text, subject: subject,
+                name: name, channel: channel.text, language: language, body: text, subject: subject,
                 variables: variables.map { [$0] })
             let db = try session.database()
             let template = try db.addTemplate(actor, input)

@@ -1,10 +1,12 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 extension DemoWorkspace {
-    /// A week of bookings of the demo organization, from today on in its time zone, spread
-    /// over its first contacts (none if it has no contacts). The calendar files are
-    /// written by the first booking command run in the demo.
+    /// A week of bookings of the demo organization on the days it is open (Monday to
+    /// Friday, within opening hours), from today on in its time zone, spread over its
+    /// first contacts (none if it has no contacts). The calendar files are written by the
+    /// first booking command run in the demo.
     static func seedBookings(_ db: AppDatabase, admin: Actor, staff: Actor) throws {
         let contacts = try db.contacts(staff, limit: 5).contacts
         guard !contacts.isEmpty else { return }
@@ -17,12 +19,18 @@ extension DemoWorkspace {
             (1, "10:00", 2, "Consultation", "Room 1", "30m", "confirm"),
             (1, "14:00", 0, "Follow-up", "Room 1", "30m", nil),
             (2, "09:30", 3, "Whitening", "Room 2", "1h", "confirm"),
-            (3, "16:00", 1, "Check-up", "Room 1", "30m", "cancel"),
+            (3, "15:00", 1, "Check-up", "Room 1", "30m", "cancel"),
             (4, "08:30", 4, "Cleaning", "Room 2", "45m", nil),
             (5, "10:00", 2, "Follow-up", "Room 1", "30m", nil),
         ]
+        // The clinic is closed at weekends (Saturday mornings are for hygiene only).
+        let today = TimeInput.day(of: now, in: zone)
+        let openDays = (0..<14).map { TimeInput.day($0, after: today) }.filter { day in
+            let weekday = DateFormatting.fields(TimeInput.interval(of: day, in: zone).lowerBound, in: zone).weekday
+            return (1...5).contains(weekday)
+        }
         for (day, time, index, title, location, duration, then) in plan {
-            let date = BookingClock.iso8601(TimeInput.startOfDay(containing: now, in: zone, addingDays: day), in: zone).prefix(10)
+            let date = DateFormatting.day(openDays[day])
             let contact = contacts[index % contacts.count]
             let input = BookingInput(
                 contact: String(contact.id!), start: "\(date) \(time)", duration: duration, title: title,

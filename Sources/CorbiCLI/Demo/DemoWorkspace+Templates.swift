@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiWorkspace
 
 extension DemoWorkspace {
     /// Approved templates of the demo organization (written by staff, approved by the

@@ -1,6 +1,6 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
-import GRDB
 
 /// The demo workspace of `corbi --demo`: its own database, seeded once.
 public enum DemoWorkspace {
@@ -19,28 +19,36 @@ public enum DemoWorkspace {
         try seedBookings(db, admin: admin, staff: staff)
     }
 
-    /// The settings of the demo shell: the demo database (`--db`, else
-    /// `$XDG_DATA_HOME/corbi/demo/corbi.sqlite`), seeded if it does not exist yet; the
-    /// repository's `kb/` and `prompts/` (unless `--kb`/`--prompts`); the staff member in
-    /// BrightSmile Dental (unless `--user`/`CORBI_USER`, `--org`). `CORBI_DB`,
-    /// `ASSISTANT_KB_PATH`, `CORBI_PROMPTS` and `CORBI_ORG` name the user's own workspace
-    /// and are not used.
-    public static func prepare(
-        globals: GlobalOptions, environment env: [String: String], clock: CorbiEnvironment = .live
-    ) throws -> Settings {
-        func given(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : Settings.expand($0, env) } }
-        let path = given(globals.db) ?? XDG.dataHome(env) + "/corbi/demo/corbi.sqlite"
+    /// The configuration of the demo shell, from the user's own (`base`) and the flags:
+    /// the demo database (`--db`, else `$XDG_DATA_HOME/corbi/demo/corbi.sqlite`), seeded if
+    /// it does not exist yet; the repository's `kb/` and `prompts/` (unless
+    /// `--kb`/`--prompts`); the staff member in BrightSmile Dental (unless
+    /// `--user`/`CORBI_USER`, `--org`); calendars in a `calendar` folder beside the demo
+    /// database. `CORBI_DB`, `ASSISTANT_KB_PATH`, `CORBI_PROMPTS`, `CORBI_ORG`,
+    /// `CORBI_CALENDAR_DIR` and `CORBI_AUDIT_KEY_FILE` name the user's own workspace: the
+    /// demo never reads or writes there.
+    public static func configuration(
+        overrides: Configuration.Overrides, base: Configuration, clock: CorbiEnvironment = .live
+    ) throws -> Configuration {
+        func given(_ s: String?) -> String? {
+            guard let s, !s.isEmpty else { return nil }
+            return s == "~" || s.hasPrefix("~/") ? base.home + s.dropFirst() : s
+        }
+        let path = given(overrides.database) ?? base.dataHome + "/corbi/demo/corbi.sqlite"
         if !FileManager.default.fileExists(atPath: path) {
             try seed(at: path, environment: clock)
         }
-        let user = given(globals.user) ?? given(env["CORBI_USER"]) ?? staffEmail
+        let user = given(overrides.user) ?? base.user ?? staffEmail
+        var configuration = base
+        configuration.databasePath = path
+        configuration.knowledgeBasePath = given(overrides.knowledgeBase) ?? repositoryFolder("kb") ?? "./kb"
+        configuration.promptsPath = given(overrides.prompts) ?? repositoryFolder("prompts") ?? "./prompts"
+        configuration.user = user
         // The staff member belongs to both organizations; others to one.
-        let organization = given(globals.org) ?? (user.lowercased() == staffEmail ? domain : nil)
-        return Settings(
-            databasePath: path,
-            knowledgeBasePath: given(globals.kb) ?? repositoryFolder("kb") ?? "./kb",
-            promptsPath: given(globals.prompts) ?? repositoryFolder("prompts") ?? "./prompts",
-            user: user, organization: organization)
+        configuration.organization = given(overrides.organization) ?? (user.lowercased() == staffEmail ? domain : nil)
+        configuration.calendarRoot = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("calendar")
+        configuration.auditKeyPath = nil
+        return configuration
     }
 
     /// Creates the demo database at `path`. It is built beside it under another name and
@@ -61,9 +69,8 @@ public enum DemoWorkspace {
         do {
             let db = try AppDatabase(path: temporary, environment: environment)
             try populate(db)
-            // Everything into the main file: GRDB keeps the WAL file, which is not renamed.
-            _ = try db.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-            try (db.writer as? DatabasePool)?.close()
+            // Everything into the main file: the WAL file is not renamed with it.
+            try db.checkpointAndClose()
             for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
         } catch {
             removeTemporary()

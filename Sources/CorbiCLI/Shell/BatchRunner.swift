@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// Batch mode (stdin is not a terminal): each line runs as if typed, with no prompt and no
@@ -29,7 +30,7 @@ public struct BatchRunner {
             let result = outcome.result
             // Exit code 1 is `ask` without a supported answer: a result, not a diagnostic.
             let prefix = result.exitCode > 1 && !result.json ? "line \(inputStart): " : ""
-            streams.print(result, errorPrefix: prefix)
+            ResultPrinter(streams: streams).print(result, errorPrefix: prefix)
             if result.exitCode != 0 && firstFailure == 0 { firstFailure = result.exitCode }
             if outcome.quits || (bail && result.exitCode != 0) { return false }
             return true

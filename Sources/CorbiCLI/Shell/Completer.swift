@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// Tab completion for the shell, independent of readline: commands, subcommands and
@@ -26,9 +27,6 @@ public final class Completer: @unchecked Sendable {
     public var organizationDomains: () -> [String]
     /// The numbers of the last answer's citations.
     public var citationNumbers: () -> [String]
-
-    private var optionCache: [ObjectIdentifier: [OptionInfo]] = [:]
-    private let lock = NSLock()
 
     public init(
         contactNames: @escaping (String) -> [String] = { _ in [] },
@@ -90,7 +88,7 @@ public final class Completer: @unchecked Sendable {
         }
         guard head.hasPrefix("/") else { return .nothing }
         let typed = Self.lenientSplit(String(head.dropFirst()))
-        var words = ArgumentOrder.leadingGlobals(typed).1
+        var words = GlobalArguments.splitLeading(typed).rest
         guard !words.isEmpty else { return .candidates(ShellInterpreter.commandNames) }
         let name = words.removeFirst()
         switch name {
@@ -114,15 +112,17 @@ public final class Completer: @unchecked Sendable {
             path.append(next)
             words.removeFirst()
         }
-        let options = self.options(of: type)
-        // Whether an option takes a value: from the help text, else by its usual name.
+        let options = CommandTree.options(of: type)
+        // Whether an option takes a value, as the command declares it.
         func takesValue(_ word: String) -> Bool {
             let name = String(word.split(separator: "=", maxSplits: 1).first ?? "")
             if word.contains("=") { return false }
-            return options.first(where: { $0.name == name })?.takesValue ?? Self.valueOptions.contains(name)
+            return options.first(where: { $0.name == name })?.takesValue ?? false
         }
-        if let previous = words.last, previous.hasPrefix("--"), takesValue(previous) {
-            return valueCompletion(option: previous, path: path)
+        if let previous = words.last, previous.hasPrefix("--"), takesValue(previous),
+            let option = options.first(where: { $0.name == previous })
+        {
+            return valueCompletion(option)
         }
         if word.hasPrefix("-") { return .candidates(options.map(\.name)) }
         // The positional arguments already typed, skipping options and their values.
@@ -145,12 +145,6 @@ public final class Completer: @unchecked Sendable {
         return positionalCompletion(path + positionals, word: word)
     }
 
-    /// Options whose value Corbi can complete, even on a command that does not declare them.
-    static let valueOptions: Set<String> = [
-        "--contact", "--template", "--channel", "--role", "--format", "--org", "--status", "--db", "--kb", "--prompts",
-        "--file", "--out", "--output", "--dir", "--user", "--language", "--limit", "--name", "--email", "--phone",
-    ]
-
     /// What the next positional argument is, given the command path and the positionals
     /// typed so far (`draft "Anna Müller"` → a template name).
     private func positionalCompletion(_ typed: [String], word: String) -> Result {
@@ -171,16 +165,15 @@ public final class Completer: @unchecked Sendable {
         }
     }
 
-    private func valueCompletion(option: String, path: [String]) -> Result {
-        switch option {
+    /// The values of an option: those its type declares (channels, statuses, roles), names
+    /// from the database for the options that name records, files for paths.
+    private func valueCompletion(_ option: CommandTree.Option) -> Result {
+        if !option.values.isEmpty { return .candidates(option.values) }
+        if option.isPath { return .files }
+        switch option.name {
         case "--contact": return .candidates(contactNames(""))
         case "--template": return .candidates(templateNames(""))
-        case "--channel": return .candidates(Channel.allCases.map(\.rawValue))
-        case "--role": return .candidates(Role.allCases.map(\.rawValue))
-        case "--format": return .candidates(["csv", "json"])
         case "--org": return .candidates(organizationDomains())
-        case "--status" where path.first == "contacts": return .candidates(["active", "blocked", "unsubscribed", "bounced"])
-        case "--status" where path.first == "bookings": return .candidates(["pending", "confirmed", "cancelled"])
         case "--db", "--kb", "--prompts", "--file", "--out", "--output", "--dir": return .files
         default: return .nothing
         }
@@ -190,43 +183,6 @@ public final class Completer: @unchecked Sendable {
 
     static func command(named name: String) -> ParsableCommand.Type? {
         CorbiRoot.configuration.subcommands.first(where: { $0._commandName == name })
-    }
-
-    struct OptionInfo: Equatable {
-        var name: String
-        var takesValue: Bool
-    }
-
-    /// The long options of a command, read from its help text (ArgumentParser has no
-    /// public API for them), cached.
-    func options(of type: ParsableCommand.Type) -> [OptionInfo] {
-        let key = ObjectIdentifier(type)
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = optionCache[key] { return cached }
-        let help = CorbiRoot.helpMessage(for: type, columns: 10_000)
-        var found: [OptionInfo] = []
-        var inOptions = false
-        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("OPTIONS:") || line.hasPrefix("FLAGS:") {
-                inOptions = true
-                continue
-            }
-            if !line.hasPrefix(" ") { inOptions = false }
-            guard inOptions else { continue }
-            // "  --name <name>   Full name." or "  -h, --help   Show help information."
-            let spec = line.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ").first ?? ""
-            for part in spec.components(separatedBy: ", ") {
-                let pieces = part.split(separator: " ", maxSplits: 1)
-                guard let first = pieces.first, first.hasPrefix("--") else { continue }
-                let name = String(first)
-                if !found.contains(where: { $0.name == name }) {
-                    found.append(OptionInfo(name: name, takesValue: pieces.count > 1 && pieces[1].hasPrefix("<")))
-                }
-            }
-        }
-        optionCache[key] = found
-        return found
     }
 
     /// Splits shell-style, tolerating an unterminated quote (the line is half typed).

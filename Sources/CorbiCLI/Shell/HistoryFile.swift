@@ -13,12 +13,6 @@ public final class HistoryFile: @unchecked Sendable {
         self.limit = max(1, limit)
     }
 
-    /// `CORBI_HISTORY`, else `$XDG_STATE_HOME/corbi/history` (`~/.local/state/corbi/history`).
-    public static func defaultPath(environment env: [String: String]) -> String {
-        if let path = env["CORBI_HISTORY"], !path.isEmpty { return Settings.expand(path, env) }
-        return XDG.stateHome(env) + "/corbi/history"
-    }
-
     /// The newest `limit` entries, oldest first; trims the file if it grew past the cap.
     public func load() -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }

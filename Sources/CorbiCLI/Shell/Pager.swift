@@ -13,13 +13,8 @@ enum Terminal {
 /// Shows text longer than the terminal through `$PAGER` (default `less -FRX`), in the REPL
 /// only. An empty `PAGER` turns paging off.
 struct Pager {
+    /// A shell command line (`Configuration.pagerCommand`).
     var command: String
-
-    init?(environment env: [String: String]) {
-        let command = env["PAGER"] ?? "less -FRX"
-        guard !command.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        self.command = command
-    }
 
     /// Rows the text takes on a terminal `columns` wide.
     static func rows(of text: String, columns: Int) -> Int {

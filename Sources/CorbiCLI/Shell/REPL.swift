@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// The interactive shell: reads inputs through a `LineReader`, runs them with the shared
@@ -62,13 +63,7 @@ public final class REPL {
 
     /// Prints one result: errors in red on stderr, long text through the pager.
     func render(_ result: CommandResult) {
-        let failed = result.exitCode > 1
-        for line in result.stderr {
-            streams.writeErr((failed ? paint(line, "31", colorErr) : line) + "\n")
-        }
-        guard !result.stdout.isEmpty else { return }
-        if let pager, !result.json, pager(result.stdout) { return }
-        streams.writeOut(result.stdout.hasSuffix("\n") ? result.stdout : result.stdout + "\n")
+        ResultPrinter(streams: streams, colorErr: colorErr, pager: pager).print(result)
     }
 
     static let fallbackPrompt = "corbi> "

@@ -1,5 +1,6 @@
 import CReadline
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// GNU readline in callback mode: emacs keys, Ctrl-R, history across runs, tab completion.

@@ -1,27 +1,26 @@
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// The front ends without a subcommand: the REPL on a terminal, batch mode on a pipe.
 public enum Shell {
     /// Runs the shell for the root command's options and returns the exit status.
     public static func run(_ root: CorbiRoot, globals: GlobalOptions) -> Int32 {
-        let env = ProcessInfo.processInfo.environment
-        var settings = Settings.resolve(globals, environment: env)
-        if root.demo {
-            do {
-                settings = try DemoWorkspace.prepare(globals: globals, environment: env)
-            } catch {
-                let mapped = CommandRunner.map(error)
-                Output.writeError("Cannot open the demo workspace: \(mapped.description)")
-                return mapped.exitCode
-            }
+        let streams = StandardStreams()
+        let session: Session
+        do {
+            let base = try Configuration.resolve(globals.overrides, environment: ProcessInfo.processInfo.environment)
+            let configuration = root.demo ? try DemoWorkspace.configuration(overrides: globals.overrides, base: base) : base
+            session = Session(workspace: Workspace(configuration: configuration), terminal: .standardStreams)
+        } catch {
+            let mapped = CommandRunner.map(error)
+            let prefix = root.demo ? "Cannot open the demo workspace: " : ""
+            ResultPrinter(streams: streams).print(
+                CommandRunner.failure(prefix + mapped.cliMessage, code: mapped.exitCode, json: globals.json))
+            return mapped.exitCode
         }
-        let session = Session(
-            settings: settings, processEnvironment: env,
-            stdoutIsTerminal: isatty(STDOUT_FILENO) != 0, stderrIsTerminal: isatty(STDERR_FILENO) != 0,
-            stdinIsTerminal: isatty(STDIN_FILENO) != 0)
-        if session.stdinIsTerminal { session.confirm = Session.askOnTerminal }
-        guard session.stdinIsTerminal else {
+        if session.terminal.stdin { session.confirm = TerminalQuestion.ask }
+        guard session.terminal.stdin else {
             let interpreter = ShellInterpreter(session: session, json: globals.json)
             return BatchRunner(interpreter: interpreter, bail: root.bail).run(lines: StandardInputLines())
         }
@@ -29,13 +28,13 @@ public enum Shell {
     }
 
     private static func runREPL(session: Session, json: Bool, demo: Bool) -> Int32 {
-        let env = session.processEnvironment
-        let colorErr = session.stderrIsTerminal && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+        let streams = StandardStreams()
         let reader: ReadlineLineReader
         do {
-            reader = try ReadlineLineReader(history: HistoryFile(path: HistoryFile.defaultPath(environment: env)), showProgress: colorErr)
+            reader = try ReadlineLineReader(
+                history: HistoryFile(path: session.configuration.historyPath), showProgress: session.colorErr)
         } catch {
-            Output.writeError("\(error)")
+            streams.writeErr("\(error)\n")
             return 70
         }
         defer { reader.close() }
@@ -45,9 +44,9 @@ public enum Shell {
         reader.completer = Completer(session: session) { work in reader.quickly(work) ?? [] }
         let interpreter = ShellInterpreter(session: session, json: json, columns: Terminal.size()?.columns)
         var pager: ((String) -> Bool)?
-        if session.stdoutIsTerminal, let p = Pager(environment: env) { pager = p.page }
+        if session.terminal.stdout, let command = session.configuration.pagerCommand { pager = Pager(command: command).page }
         let repl = REPL(
-            interpreter: interpreter, reader: reader, colorOut: session.useColor, colorErr: colorErr, pager: pager)
+            interpreter: interpreter, reader: reader, colorOut: session.colorOut, colorErr: session.colorErr, pager: pager)
 
         // Resolving the member opens the database: done once here so the prompt is ready,
         // and so the user learns at once why no organization shows in it.
@@ -56,15 +55,16 @@ public enum Shell {
                 _ = try session.actor()
                 return nil
             } catch {
-                return CommandRunner.map(error).description
+                return CommandRunner.map(error).cliMessage
             }
         }
         var greeting = "Corbi: ask a question, or type /help. Ctrl-D leaves."
         if demo {
-            greeting = "Corbi demo workspace: database \(session.settings.databasePath), knowledge base \(session.settings.knowledgeBasePath).\n" + greeting
+            let c = session.configuration
+            greeting = "Corbi demo workspace: database \(c.databasePath), knowledge base \(c.knowledgeBasePath).\n" + greeting
         }
-        Output.write(greeting + "\n")
-        if let problem, let message = problem { Output.writeError(message) }
+        streams.writeOut(greeting + "\n")
+        if let problem, let message = problem { streams.writeErr(message + "\n") }
         return repl.run()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiWorkspace
 import Foundation
 
 /// What one input of the shell gave.
@@ -59,7 +60,7 @@ public final class ShellInterpreter: @unchecked Sendable {
     // MARK: - Commands
 
     private func runSlash(_ words: [String]) -> ShellOutcome {
-        let rest = ArgumentOrder.leadingGlobals(words).1
+        let rest = GlobalArguments.splitLeading(words).rest
         guard let name = rest.first else {
             return ShellOutcome(result: failure("Type a command after the slash; /help lists them.", code: 64, json: json))
         }
@@ -125,9 +126,8 @@ public final class ShellInterpreter: @unchecked Sendable {
 
     private func switchOrganization(to reference: String, json: Bool) -> CommandResult {
         do {
-            let actor = try session.database().resolveActor(user: session.settings.user, organization: reference)
-            session.settings.organization = actor.organization.domain
-            session.resetActor()
+            let actor = try session.database().resolveActor(user: session.user, organization: reference)
+            session.organization = actor.organization.domain
             session.lastCitations = []
             let o = actor.organization
             return render(
@@ -136,7 +136,7 @@ public final class ShellInterpreter: @unchecked Sendable {
                 json: json)
         } catch {
             let mapped = CommandRunner.map(error)
-            return failure(mapped.description, code: mapped.exitCode, json: json)
+            return failure(mapped.cliMessage, code: mapped.exitCode, json: json)
         }
     }
 
@@ -144,12 +144,11 @@ public final class ShellInterpreter: @unchecked Sendable {
 
     private func sources(json: Bool) -> CommandResult {
         let citations = session.lastCitations
-        struct JSON: Encodable { var citations: [CitationRef] }
         let text =
             citations.isEmpty
             ? "No sources yet: the last answer cited nothing (ask a question first)."
             : citations.map(Self.describe).joined(separator: "\n")
-        return render(CommandOutput(text: text, json: JSON(citations: citations)), json: json)
+        return render(CommandOutput(text: text, json: SourcesJSON(citations: citations)), json: json)
     }
 
     static func describe(_ c: CitationRef) -> String {
@@ -171,7 +170,7 @@ public final class ShellInterpreter: @unchecked Sendable {
                 : "No citation [\(n)]; the last answer cited [\(session.lastCitations.map { String($0.n) }.joined(separator: "], ["))]."
             return failure(message, code: 66, json: json)
         }
-        let root = URL(fileURLWithPath: session.settings.knowledgeBasePath, isDirectory: true)
+        let root = URL(fileURLWithPath: session.configuration.knowledgeBasePath, isDirectory: true)
         let file = root.appendingPathComponent(citation.path)
         guard !citation.path.split(separator: "/").contains(".."),
             let data = FileManager.default.contents(atPath: file.path)
@@ -187,21 +186,15 @@ public final class ShellInterpreter: @unchecked Sendable {
                 "The file \(citation.path) has \(lines.count) lines now; the citation pointed at \(citation.lineStart)-\(citation.lineEnd).",
                 code: 66, json: json)
         }
-        struct Line: Encodable {
-            var number: Int
-            var text: String
+        let cited = (start...end).map {
+            CitedLinesJSON.Line(number: $0, text: lines[$0 - 1].replacingOccurrences(of: "\r", with: ""))
         }
-        struct JSON: Encodable {
-            var citation: CitationRef
-            var lines: [Line]
-        }
-        let cited = (start...end).map { Line(number: $0, text: lines[$0 - 1].replacingOccurrences(of: "\r", with: "")) }
         let width = String(end).count
         let text =
             ([Self.describe(citation)]
             + cited.map { String(repeating: " ", count: width - String($0.number).count) + "\($0.number) | \($0.text)" })
             .joined(separator: "\n")
-        return render(CommandOutput(text: text, json: JSON(citation: citation, lines: cited)), json: json)
+        return render(CommandOutput(text: text, json: CitedLinesJSON(citation: citation, lines: cited)), json: json)
     }
 
     // MARK: - /help
@@ -263,23 +256,14 @@ public final class ShellInterpreter: @unchecked Sendable {
             ]).joined(separator: "\n")
     }
 
-    struct OverviewJSON: Encodable {
-        struct Entry: Encodable {
-            var name: String
-            var abstract: String
-            var shellOnly: Bool
-        }
-        var commands: [Entry]
-    }
-
-    static func overviewJSON() -> OverviewJSON {
+    static func overviewJSON() -> CommandOverviewJSON {
         let commands = CorbiRoot.configuration.subcommands.map {
-            OverviewJSON.Entry(name: $0._commandName, abstract: $0.configuration.abstract, shellOnly: false)
+            CommandOverviewJSON.Entry(name: $0._commandName, abstract: $0.configuration.abstract, shellOnly: false)
         }
         let builtins = builtinOrder.filter { $0 != "org" }.map {
-            OverviewJSON.Entry(name: $0, abstract: builtinHelp[$0] ?? "", shellOnly: true)
+            CommandOverviewJSON.Entry(name: $0, abstract: builtinHelp[$0] ?? "", shellOnly: true)
         }
-        return OverviewJSON(commands: commands + builtins)
+        return CommandOverviewJSON(commands: commands + builtins)
     }
 
     // MARK: - Rendering
@@ -295,9 +279,4 @@ public final class ShellInterpreter: @unchecked Sendable {
     private func failure(_ message: String, code: Int32, json: Bool) -> CommandResult {
         CommandRunner.failure(message, code: code, json: json)
     }
-}
-
-/// `{"help": "..."}`: help text as one JSON object.
-struct HelpJSON: Encodable {
-    var help: String
 }

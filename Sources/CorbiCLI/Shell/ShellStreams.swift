@@ -21,11 +21,3 @@ public final class CapturedStreams: ShellStreams, @unchecked Sendable {
     public func writeOut(_ text: String) { out += text }
     public func writeErr(_ text: String) { err += text }
 }
-
-extension ShellStreams {
-    /// Writes a result: its stderr lines (each prefixed by `prefix`), then its stdout.
-    func print(_ result: CommandResult, errorPrefix prefix: String = "") {
-        for line in result.stderr { writeErr(prefix + line + (line.hasSuffix("\n") ? "" : "\n")) }
-        if !result.stdout.isEmpty { writeOut(result.stdout.hasSuffix("\n") ? result.stdout : result.stdout + "\n") }
-    }
-}

@@ -32,7 +32,7 @@ extension AppDatabase {
                     return Actor(user: user, organization: choices[0].0, role: choices[0].1)
                 default:
                     let list = choices.map(\.0.domain).joined(separator: ", ")
-                    throw CorbiError.usage("\(user.email) belongs to several organizations; choose one with --org or CORBI_ORG: \(list).")
+                    throw CorbiError.usage("\(user.email) belongs to several organizations; choose one: \(list).", hints: [.organization])
                 }
             }
         } catch let error as DatabaseError {
@@ -50,12 +50,12 @@ extension AppDatabase {
         let users = try User.order(Column("email")).limit(11).fetchAll(db)
         switch users.count {
         case 0:
-            throw CorbiError.notFound("This database has no users yet: run `corbi init --org NAME --domain DOMAIN --admin EMAIL`.")
+            throw CorbiError.notFound("This database has no users yet: create an organization and its first admin.", hints: [.initialize])
         case 1:
             return users[0]
         default:
             let list = users.prefix(10).map(\.email).joined(separator: ", ") + (users.count > 10 ? ", ..." : "")
-            throw CorbiError.usage("Several users share this database; choose one with --user or CORBI_USER: \(list).")
+            throw CorbiError.usage("Several users share this database; choose one: \(list).", hints: [.user])
         }
     }
 }

@@ -18,10 +18,11 @@ extension AppDatabase {
         let traceId = environment.makeID()
         do {
             return try writer.write { db in
-                try actor.require(permission, to: Self.describe(action))
+                // The role as it is now, not as it was when a shell resolved the actor.
+                try actor.current(db).require(permission, to: Self.describe(action))
                 let result = try body(db, &entry)
                 try AuditLog.append(
-                    db, organizationId: actor.organizationId, actor: actor.user.email, entry: entry,
+                    db, organizationId: actor.organizationId, actor: actor.name, entry: entry,
                     traceId: traceId, at: environment.now())
                 return result
             }
@@ -42,15 +43,18 @@ extension AppDatabase {
         refused.details["exitCode"] = .int(Int64(error.exitCode))
         _ = try writer.write { db in
             try AuditLog.append(
-                db, organizationId: actor.organizationId, actor: actor.user.email, entry: refused,
+                db, organizationId: actor.organizationId, actor: actor.name, entry: refused,
                 outcome: "refused", traceId: traceId ?? environment.makeID(), at: environment.now())
         }
     }
 
-    /// Reads as the actor (every role may read).
+    /// Reads as the actor (every role may read; a member removed meanwhile may not).
     public func read<T>(_ actor: Actor, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.read(body)
+            return try writer.read { db in
+                _ = try actor.current(db)
+                return try body(db)
+            }
         } catch let error as DatabaseError {
             throw CorbiError(error)
         }

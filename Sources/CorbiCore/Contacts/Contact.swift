@@ -111,45 +111,6 @@ public struct Contact: Codable, Equatable, Sendable, FetchableRecord, MutablePer
     }
 }
 
-/// The JSON shape of a contact in the contract.
-public struct ContactJSON: Codable, Equatable, Sendable {
-    public var id: Int64
-    public var fullName: String
-    public var email: String?
-    public var phoneWhatsapp: String?
-    public var telegramChatId: Int64?
-    public var instagramScopedId: String?
-    public var status: String
-    public var tags: [String]
-    public var notes: String?
-
-    public init(_ contact: Contact) {
-        id = contact.id ?? 0
-        fullName = contact.fullName
-        email = contact.email
-        phoneWhatsapp = contact.phoneWhatsapp
-        telegramChatId = contact.telegramChatId
-        instagramScopedId = contact.instagramScopedId
-        status = contact.status.rawValue
-        tags = contact.tags
-        notes = contact.notes
-    }
-
-    // Keys with nil values are written as null so the shape is stable for scripts.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(fullName, forKey: .fullName)
-        try c.encode(email, forKey: .email)
-        try c.encode(phoneWhatsapp, forKey: .phoneWhatsapp)
-        try c.encode(telegramChatId, forKey: .telegramChatId)
-        try c.encode(instagramScopedId, forKey: .instagramScopedId)
-        try c.encode(status, forKey: .status)
-        try c.encode(tags, forKey: .tags)
-        try c.encode(notes, forKey: .notes)
-    }
-}
-
 /// A refused attempt to take an identifier another contact owns.
 public struct IdentityConflict: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "identityConflict"

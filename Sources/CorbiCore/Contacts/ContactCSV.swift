@@ -162,8 +162,8 @@ extension AppDatabase {
                 if !result.skipped.isEmpty && !skipInvalid {
                     conflicts = rowConflicts
                     throw CorbiError.invalid(
-                        "\(result.skipped.count) of \(rows.count) rows are invalid; nothing was imported (use --skip-invalid to import the others):\n"
-                            + result.skipped.joined(separator: "\n"))
+                        "\(result.skipped.count) of \(rows.count) rows are invalid; nothing was imported; skip the invalid rows to import the others:\n"
+                            + result.skipped.joined(separator: "\n"), hints: [.skipInvalid])
                 }
                 for var conflict in rowConflicts { try conflict.insert(db) }
                 entry.details = [

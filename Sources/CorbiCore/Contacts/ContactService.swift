@@ -14,7 +14,7 @@ extension AppDatabase {
     /// identity conflicts.
     public func addContact(_ actor: Actor, _ input: ContactInput) throws -> Contact {
         guard let name = input.fullName, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            let error = CorbiError.invalid("A contact needs a name (--name).")
+            let error = CorbiError.invalid("A contact needs a name.", hints: [.name])
             try? auditRefusal(actor, entry: AuditEntry(action: "contacts.add"), error: error)
             throw error
         }
@@ -191,7 +191,7 @@ extension AppDatabase {
             if let owner = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) {
                 conflicts.append(
                     IdentityConflict(
-                        organizationId: actor.organizationId, actor: actor.user.email, channel: channel, value: value,
+                        organizationId: actor.organizationId, actor: actor.name, channel: channel, value: value,
                         ownerContactId: owner, attemptedContactId: contact.id, createdAt: environment.now()))
             }
         }

@@ -58,7 +58,7 @@ public enum PhoneNumber {
         } else {
             guard let code = defaultCallingCode else {
                 throw CorbiError.invalid(
-                    "'\(trimmed)' has no country code: write it as +CC..., or set the organization's default calling code (corbi org update --calling-code 49).")
+                    "'\(trimmed)' has no country code: write it as +CC..., or set the organization's default calling code.", hints: [.callingCode])
             }
             countryCode = String(code)
             national = number

@@ -8,6 +8,7 @@ extension AppDatabase {
             try db.execute(sql: schemaV1)
         }
         migrator.registerMigration("v2-bookings-overlap-trigger", migrate: migrateBookingsOverlapTrigger)
+        migrator.registerMigration("v3-messaging", migrate: migrateMessaging)
         return migrator
     }
 }

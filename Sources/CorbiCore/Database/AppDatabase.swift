@@ -4,8 +4,9 @@ import GRDB
 /// Owns the database connection of one Corbi workspace. Services are extensions of this
 /// type: one method per intention, one write transaction each.
 public struct AppDatabase: Sendable {
-    /// The connection pool (WAL) or, in some tests, an in-memory queue.
-    public let writer: any DatabaseWriter
+    /// The connection pool (WAL) or, in some tests, an in-memory queue. Private to the
+    /// core: front ends go through the services, never SQL.
+    let writer: any DatabaseWriter
     /// The clock and identifier source.
     public let environment: CorbiEnvironment
 
@@ -39,6 +40,17 @@ public struct AppDatabase: Sendable {
         self.environment = environment
         do {
             try Self.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw CorbiError(error)
+        }
+    }
+
+    /// Moves everything into the main database file and closes the connections, so the
+    /// file can be moved or copied alone (the demo is seeded beside its final name).
+    public func checkpointAndClose() throws {
+        do {
+            _ = try writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try (writer as? DatabasePool)?.close()
         } catch let error as DatabaseError {
             throw CorbiError(error)
         }

@@ -17,7 +17,7 @@ public struct DraftRequest: Sendable, Equatable {
     public var channel: String?
     /// `name=value` arguments; for positional templates bare values fill `{{1}}`, `{{2}}`...
     public var arguments: [String]
-    /// When to send (see `ScheduleTime`); nil is now.
+    /// When to send, in the time grammar of `TimeInput`; nil is now.
     public var at: String?
     /// A booking id whose date, time and location fill `booking_*` variables.
     public var booking: String?
@@ -102,25 +102,26 @@ extension AppDatabase {
         let template: MessageTemplate?
         let channel: Channel
         if let name = request.template {
-            guard request.text == nil else { throw CorbiError.usage("Give a template or --text, not both.") }
+            guard request.text == nil else { throw CorbiError.usage("Give a template or a free text, not both.", hints: [.text]) }
             let t = try resolveTemplate(
                 db, actor: actor, TemplateSelector(name: name, channel: requestedChannel?.rawValue, language: request.language),
                 channelMismatchIsRule: true,
                 preferred: [{ contact.identifier(on: $0.channel) != nil }, { $0.approved }])
             guard t.approved else {
                 throw CorbiError.invalid(
-                    "The template \(t.label) is not approved: only approved templates are sent (an admin runs `templates approve \(t.name)`).")
+                    "The template \(t.label) is not approved: only approved templates are sent, and an admin approves them.",
+                    hints: [.approveTemplate])
             }
             template = t
             channel = t.channel
         } else {
-            guard let text = request.text else { throw CorbiError.usage("Give a template name or --text.") }
-            guard let c = requestedChannel else { throw CorbiError.usage("Free text needs --channel.") }
+            guard let text = request.text else { throw CorbiError.usage("Give a template name or a free text.", hints: [.text]) }
+            guard let c = requestedChannel else { throw CorbiError.usage("Free text needs a channel.", hints: [.channel]) }
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CorbiError.invalid("The message text is empty.")
             }
             guard request.booking == nil else {
-                throw CorbiError.invalid("--booking fills a template's booking_* variables; free text has none.")
+                throw CorbiError.invalid("A booking fills a template's booking_* variables; free text has none.", hints: [.booking])
             }
             guard request.arguments.isEmpty else {
                 throw CorbiError.usage("Free text takes no name=value arguments: \(request.arguments.joined(separator: " ")).")
@@ -151,7 +152,7 @@ extension AppDatabase {
             body = request.text!
             subject = MessagingText.nonBlank(request.subject)
             if channel == .email && subject == nil {
-                throw CorbiError.invalid("An email needs a subject: give --subject.")
+                throw CorbiError.invalid("An email needs a subject.", hints: [.subject])
             }
             if channel != .email && subject != nil {
                 throw CorbiError.invalid("Only email has a subject; \(channel.rawValue) messages have none.")
@@ -163,9 +164,10 @@ extension AppDatabase {
         }
 
         // When.
-        let requested = try request.at.map { try ScheduleTime.parse($0, now: now, zone: zone) } ?? now
+        let requested = try request.at.map { try TimeInput.instant($0, in: zone, now: now).date } ?? now
         if requested < now.addingTimeInterval(-60) {
-            throw CorbiError.invalid("--at \(request.at!) is in the past (\(DateFormatting.dateTime(requested, in: zone))).")
+            throw CorbiError.invalid(
+                "The time to send, \(request.at!), is in the past (\(DateFormatting.dateTime(requested, in: zone))).", hints: [.at])
         }
         let rate = try channelRate(db, organizationId: actor.organizationId, channel: channel)
         let scheduled = try freeSlot(db, organizationId: actor.organizationId, channel: channel, from: requested, rate: rate)
@@ -244,11 +246,11 @@ extension AppDatabase {
             }
         }
         if !missing.isEmpty {
-            var hint = "give them as name=value"
-            if request.booking == nil && missing.contains(where: DraftContext.bookingVariables.contains) {
-                hint += " or --booking ID"
-            }
-            throw CorbiError.invalid("Missing variables for \(template.label): \(missing.joined(separator: ", ")) (\(hint)).")
+            let fromBooking = request.booking == nil && missing.contains(where: DraftContext.bookingVariables.contains)
+            throw CorbiError.invalid(
+                "Missing variables for \(template.label): \(missing.joined(separator: ", ")); give them as name=value"
+                    + (fromBooking ? " or name a booking." : "."),
+                hints: fromBooking ? [.booking] : [])
         }
         return values
     }
@@ -256,28 +258,14 @@ extension AppDatabase {
     /// `booking_date` (YYYY-MM-DD), `booking_time` (HH:MM), `booking_location` and
     /// `booking_title` of a live booking of the contact, in the organization's zone.
     private func bookingContext(_ db: Database, actor: Actor, ref: String, contact: Contact) throws -> [String: String] {
-        guard let id = MessagingText.recordID(ref) else {
-            throw CorbiError.invalid("'\(ref)' is not a booking id (a number).")
-        }
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT contactId, title, start, status, location FROM booking WHERE id = ? AND organizationId = ?",
-            arguments: [id, actor.organizationId])
-        else {
-            throw CorbiError.notFound("No booking #\(id).")
-        }
-        let contactId: Int64 = row["contactId"]
-        guard contactId == contact.id else {
-            throw CorbiError.invalid("Booking #\(id) belongs to another contact, not \(contact.label).")
-        }
-        let status: String = row["status"]
-        guard status != "cancelled" else { throw CorbiError.invalid("Booking #\(id) is cancelled.") }
-        guard let start: Date = row["start"] else { throw CorbiError.internal("Booking #\(id) has no start time.") }
+        let booking = try liveBooking(db, actor: actor, id: ref, of: contact).booking
         let zone = actor.organization.timeZone
         var context = [
-            "booking_date": MessagingText.day(start, in: zone), "booking_time": MessagingText.clock(start, in: zone),
+            "booking_date": DateFormatting.day(booking.start, in: zone),
+            "booking_time": DateFormatting.clock(booking.start, in: zone),
+            "booking_title": booking.title,
         ]
-        if let location: String = row["location"] { context["booking_location"] = location }
-        if let title: String = row["title"] { context["booking_title"] = title }
+        if let location = booking.location { context["booking_location"] = location }
         return context
     }
 

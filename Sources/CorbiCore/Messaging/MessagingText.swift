@@ -12,22 +12,4 @@ public enum MessagingText {
     static func nonBlank(_ text: String?) -> String? {
         text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
     }
-
-    /// `2026-03-29` in `zone`.
-    public static func day(_ date: Date, in zone: TimeZone) -> String {
-        let c = components(date, zone)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
-
-    /// `09:30` in `zone`.
-    public static func clock(_ date: Date, in zone: TimeZone) -> String {
-        let c = components(date, zone)
-        return String(format: "%02d:%02d", c.hour!, c.minute!)
-    }
-
-    private static func components(_ date: Date, _ zone: TimeZone) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-    }
 }

@@ -29,31 +29,3 @@ public struct Suppression: Codable, Equatable, Sendable, FetchableRecord, Mutabl
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
-
-/// The JSON shape of a suppression.
-public struct SuppressionJSON: Encodable, Equatable, Sendable {
-    public var id: Int64
-    public var channel: String
-    public var identifier: String
-    public var reason: String?
-    public var createdAt: String
-
-    public init(_ s: Suppression, zone: TimeZone) {
-        id = s.id ?? 0
-        channel = s.channel.rawValue
-        identifier = s.identifier
-        reason = s.reason
-        createdAt = DateFormatting.iso8601(s.createdAt, in: zone)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(channel, forKey: .channel)
-        try c.encode(identifier, forKey: .identifier)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(createdAt, forKey: .createdAt)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, channel, identifier, reason, createdAt }
-}

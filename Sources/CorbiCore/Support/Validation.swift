@@ -4,7 +4,7 @@ import Foundation
 public enum Validation {
     /// A `--limit` of rows to list: 0 or more (nil: no limit).
     public static func limit(_ limit: Int?) throws {
-        if let limit, limit < 0 { throw CorbiError.invalid("--limit must be 0 or more.") }
+        if let limit, limit < 0 { throw CorbiError.invalid("The limit must be 0 or more.", hints: [.limit]) }
     }
 
     /// Trimmed, lower-cased, syntax-checked email address.

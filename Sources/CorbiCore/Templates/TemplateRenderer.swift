@@ -12,7 +12,8 @@ public enum TemplateRenderer {
         case placeholder(String)
     }
 
-    /// The variables of `texts` (body, then subject) in order of first use. Throws 65 for
+    /// The variables of `texts` (the subject, then the body: the order a reader meets
+    /// them) in order of first use. Throws 65 for
     /// a malformed or invalid placeholder, a mix of named and positional ones, or a gap.
     public static func variables(of texts: [String]) throws -> [String] {
         var seen: [String] = []

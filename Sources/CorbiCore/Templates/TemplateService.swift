@@ -35,7 +35,7 @@ extension AppDatabase {
             let channel = try Channel.parse(input.channel)
             let language = try Self.templateLanguage(input.language)
             let (body, subject) = try Self.templateTexts(body: input.body, subject: input.subject, channel: channel)
-            let variables = try TemplateRenderer.variables(of: [body] + (subject.map { [$0] } ?? []))
+            let variables = try TemplateRenderer.variables(of: (subject.map { [$0] } ?? []) + [body])
             if let declared = input.variables { try Self.checkDeclared(declared, equal: variables) }
             let existing = try MessageTemplate.filter(
                 Column("organizationId") == actor.organizationId && Column("name") == name
@@ -43,7 +43,7 @@ extension AppDatabase {
             ).fetchOne(db)
             if let existing {
                 throw CorbiError.invalid(
-                    "A template \(existing.label) already exists (#\(existing.id!)): change it with `templates update`.")
+                    "A template \(existing.label) already exists (#\(existing.id!)): change it instead.", hints: [.updateTemplate])
             }
             let now = environment.now()
             var template = MessageTemplate(
@@ -63,11 +63,11 @@ extension AppDatabase {
             var template = try resolveTemplate(db, actor: actor, selector)
             entry.target = "template:\(template.id!)"
             guard body != nil || subject != nil else {
-                throw CorbiError.invalid("Nothing to change: give --body, --body-file or --subject.")
+                throw CorbiError.invalid("Nothing to change: give a new body or subject.", hints: [.body, .bodyFile, .subject])
             }
             let (newBody, newSubject) = try Self.templateTexts(
                 body: body ?? template.body, subject: subject ?? template.subject, channel: template.channel)
-            let variables = try TemplateRenderer.variables(of: [newBody] + (newSubject.map { [$0] } ?? []))
+            let variables = try TemplateRenderer.variables(of: (newSubject.map { [$0] } ?? []) + [newBody])
             let changed = newBody != template.body || newSubject != template.subject
             let withdrawn = changed && template.approved
             if changed {
@@ -226,7 +226,7 @@ extension AppDatabase {
                 "No template '\(ref)' for \(channel.rawValue); there are: \(candidates.map(\.label).joined(separator: ", ")).")
         }
         throw CorbiError.invalid(
-            "'\(ref)' matches several templates: \(matches.map(\.label).joined(separator: ", ")). Choose one with --channel and --language.")
+            "'\(ref)' matches several templates: \(matches.map(\.label).joined(separator: ", ")). Choose one by channel and language.", hints: [.channel, .language])
     }
 
     func templateInfo(_ db: Database, _ template: MessageTemplate) throws -> TemplateInfo {
@@ -283,7 +283,7 @@ extension AppDatabase {
         }
         let subject = MessagingText.nonBlank(subject)
         if channel == .email && subject == nil {
-            throw CorbiError.invalid("An email template needs a subject (--subject).")
+            throw CorbiError.invalid("An email template needs a subject.", hints: [.subject])
         }
         if channel != .email && subject != nil {
             throw CorbiError.invalid("Only email templates have a subject; \(channel.rawValue) messages have none.")

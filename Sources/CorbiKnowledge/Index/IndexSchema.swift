@@ -5,7 +5,7 @@ import GRDB
 /// dropped and rebuilt rather than migrated.
 ///
 /// FTS5 settings, measured on the 50 MB benchmark: a 64 MB in-memory hash (`hashsize`)
-/// holds a whole 32 MB transaction (`IndexWriter.transactionBytes`), so each commit writes
+/// holds a whole 32 MB transaction (`KnowledgeBaseOptions.transactionBytes`), so each commit writes
 /// one segment, and `automerge` 16 leaves those few large segments alone; the defaults
 /// (1 MB, 4) write and merge many small ones (a full index took 3.4 s instead of 1.9 s).
 /// The tokenizer is `porter unicode61 remove_diacritics 2` behind `PretokenizedTokenizer`,

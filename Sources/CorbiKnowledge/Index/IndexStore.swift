@@ -10,11 +10,14 @@ final class IndexStore: @unchecked Sendable {
     /// The documents as the last pass left them, reused while the index's generation holds.
     private var known: KnownDocuments?
 
-    private init(pool: DatabasePool) {
+    let options: KnowledgeBaseOptions
+
+    private init(pool: DatabasePool, options: KnowledgeBaseOptions) {
         self.pool = pool
+        self.options = options
     }
 
-    static func open(path: String) throws -> IndexStore {
+    static func open(path: String, options: KnowledgeBaseOptions) throws -> IndexStore {
         var config = Configuration()
         // Two processes indexing at once wait for each other's transactions.
         config.busyMode = .timeout(30)
@@ -35,12 +38,12 @@ final class IndexStore: @unchecked Sendable {
         }
         return try mapping(path: path) {
             do {
-                return try IndexStore(pool: openPool(path: path, configuration: config))
+                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
             } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
                 // Derived data: a damaged index file is replaced by a new one (filled by the next pass).
                 FileHandle.standardError.write(Data("corbi: \(path) was damaged (\(error.message ?? "corrupt")); building a new index.\n".utf8))
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                return try IndexStore(pool: openPool(path: path, configuration: config))
+                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
             }
         }
     }
@@ -133,12 +136,13 @@ final class IndexStore: @unchecked Sendable {
             do {
                 try IndexWriter.write(
                     root: root, changed: changed, removed: removed, known: &known, maxFileSize: maxFileSize,
+                    transactionBytes: options.transactionBytes,
                     writer: pool, summary: &summary, started: started, progress: progress)
             } catch {
                 lock.withLock { self.known = nil }
                 throw error
             }
-            if summary.bytes > IndexWriter.transactionBytes * 4 {
+            if summary.bytes > options.transactionBytes * 4 {
                 // A pass of many transactions left many FTS segments; one makes every later search faster.
                 try pool.write { db in
                     try db.execute(sql: "INSERT INTO chunkFTS(chunkFTS) VALUES('optimize')")
@@ -173,10 +177,7 @@ final class IndexStore: @unchecked Sendable {
     func status(root: String, indexPath: String, scope: String?, maxFileSize: Int) throws -> KnowledgeBaseStatus {
         let scan = try FileScanner(root: root).scan()
         let known = try knownDocuments().documents
-        func visible(_ path: String) -> Bool {
-            let s = FileScanner.scope(of: path)
-            return s.isEmpty || s == (scope ?? "")
-        }
+        func visible(_ path: String) -> Bool { KnowledgeScope(path: path).isVisible(to: scope) }
         var stale: [String] = []
         var seen = Set<String>()
         for entry in scan.files where visible(entry.path) {
@@ -211,7 +212,7 @@ final class IndexStore: @unchecked Sendable {
     func withSearcher<T>(_ body: (Searcher, Database) throws -> T) throws -> T {
         let current: Searcher = try lock.withLock {
             if let existing = searcher { return existing }
-            let made = try Searcher()
+            let made = try Searcher(exhaustive: options.exhaustiveSearch)
             searcher = made
             return made
         }

@@ -10,15 +10,12 @@ enum IndexWriter {
     static let handOffBytes = 1_000_000
     /// Hand-offs read ahead of the writer: with their tokens, each holds about 5 MB.
     static let readAhead = 8
-    /// Bytes per transaction. FTS5 writes one segment per commit: few large transactions
-    /// leave few segments, so a large pass needs no final merge (see `IndexSchema`).
-    /// (`CORBI_KB_TRANSACTION_BYTES` overrides it, for tests that kill a pass midway.)
-    static let transactionBytes = ProcessInfo.processInfo.environment["CORBI_KB_TRANSACTION_BYTES"].flatMap(Int.init) ?? 32_000_000
 
     /// Reads the files on a second thread (read, check, hash, split, tokenize) while this
     /// thread writes; `known` follows every commit (or becomes nil if another process wrote).
     static func write(
         root: String, changed: [FileEntry], removed: [String], known: inout KnownDocuments?, maxFileSize: Int,
+        transactionBytes: Int,
         writer: DatabasePool, summary: inout IndexSummary, started: Date,
         progress: ((IndexProgress) -> Void)?
     ) throws {

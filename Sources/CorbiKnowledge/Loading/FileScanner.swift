@@ -57,14 +57,6 @@ struct FileScanner {
     /// Folders with more entries than this are stat'ed on two threads.
     static let parallelThreshold = 512
 
-    /// The organization scope of a relative path: `orgs/<domain>/...` belongs to that domain.
-    static func scope(of relativePath: String) -> String {
-        guard relativePath.hasPrefix("orgs/") else { return "" }
-        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.count >= 3 { return parts[1].lowercased() }
-        return ""
-    }
-
     func scan() throws -> Result {
         var st = stat()
         guard stat(root, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -97,7 +89,7 @@ struct FileScanner {
         }
         defer { close(fd) }
         // Every file of a folder has the folder's scope: worked out once.
-        let scope = Self.scope(of: prefix + "file")
+        let scope = KnowledgeScope(path: prefix + "file").indexValue
         let stats = Self.lstatAll(paths.visible, nameOffset: prefix.utf8.count, in: fd)
         for (rel, statResult) in zip(paths.visible, stats) {
             guard var st = statResult else { continue }
@@ -116,6 +108,11 @@ struct FileScanner {
                 guard visited.insert(DirectoryID(st)).inserted else { continue }
                 walk(directory: root + "/" + rel, relative: rel, realRoot: realRoot, visited: &visited, into: &result)
             case S_IFREG:
+                guard let scope else {
+                    result.warnings.append("skipped \(rel): not inside an organization's folder (orgs/<domain>/)")
+                    result.skipped += 1
+                    continue
+                }
                 guard let kind = DocumentKind(path: rel) else {
                     result.warnings.append("skipped \(rel): not Markdown, text or HTML")
                     result.skipped += 1

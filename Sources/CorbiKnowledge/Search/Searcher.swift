@@ -51,17 +51,9 @@ final class Searcher: @unchecked Sendable {
         lock.withLock { cache = IndexCache(key: key, frequencies: [:], hasScopedPassages: scoped) }
     }
 
-    init() throws {
+    init(exhaustive: Bool = false) throws {
         analyzer = try QueryAnalyzer()
-        let env = ProcessInfo.processInfo.environment
-        if env["CORBI_KB_EXHAUSTIVE"] == "1" { parameters.exhaustive = true }
-        if let v = env["CORBI_KB_FEEDBACK"].flatMap(Int.init) { parameters.feedbackTerms = v }
-        if let v = env["CORBI_KB_FB_WEIGHT"].flatMap(Double.init) { parameters.feedbackWeight = v }
-        if let v = env["CORBI_KB_FB_DOCS"].flatMap(Int.init) { parameters.feedbackPassages = v }
-        if let v = env["CORBI_KB_HEADING"].flatMap(Double.init) { parameters.headingWeight = v }
-        if let v = env["CORBI_KB_K1"].flatMap(Double.init) { parameters.k1 = v }
-        if let v = env["CORBI_KB_B"].flatMap(Double.init) { parameters.bodyB = v }
-        if let v = env["CORBI_KB_DEPTH"].flatMap(Int.init) { parameters.rerankDepth = v }
+        parameters.exhaustive = exhaustive
     }
 
     /// A query term: how FTS5 is asked for it, and how much it counts.

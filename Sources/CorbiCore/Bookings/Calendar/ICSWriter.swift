@@ -185,8 +185,8 @@ public enum ICSWriter {
 
     /// `20260330T093000` of `date` shifted by `offset` seconds.
     static func local(_ date: Date, offset: Int) -> String {
-        let f = BookingClock.fields(date, offset: offset)
-        let pad = BookingClock.pad
+        let f = DateFormatting.fields(date, offset: offset)
+        let pad = DateFormatting.pad
         return "\(pad(f.year, 4))\(pad(f.month, 2))\(pad(f.day, 2))T\(pad(f.hour, 2))\(pad(f.minute, 2))\(pad(f.second, 2))"
     }
 

@@ -1,59 +1,33 @@
 import Foundation
 
-/// A wall-clock date and time in some zone, as people type it: no offset attached.
-public struct LocalDateTime: Equatable, Sendable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
-    public var hour: Int
-    public var minute: Int
-    public var second: Int
-
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
-        self.year = year
-        self.month = month
-        self.day = day
-        self.hour = hour
-        self.minute = minute
-        self.second = second
-    }
-
-    /// `2026-03-29 02:30`.
-    public var description: String {
-        String(format: "%04d-%02d-%02d %02d:%02d", year, month, day, hour, minute) + (second == 0 ? "" : String(format: ":%02d", second))
-    }
-
-    /// The wall time read as if it were UTC: a plain count of seconds to do arithmetic on.
-    var wallSeconds: TimeInterval? {
-        var c = DateComponents()
-        (c.year, c.month, c.day, c.hour, c.minute, c.second) = (year, month, day, hour, minute, second)
-        guard let date = TimeInput.utcCalendar.date(from: c) else { return nil }
-        // The calendar rolls over impossible values (Feb 30): insist on a round trip.
-        let back = TimeInput.utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        guard back.year == year, back.month == month, back.day == day, back.hour == hour, back.minute == minute,
-            back.second == second
-        else { return nil }
-        return date.timeIntervalSince1970
-    }
-}
-
-/// A time typed by a person, resolved in the organization's zone.
-public struct ResolvedTime: Equatable, Sendable {
-    /// The instant.
-    public var date: Date
-    /// Set when the wall time happened twice (clocks fell back) and the first was taken.
-    public var note: String?
-}
-
-/// Reads dates, times and durations as staff type them, in the organization's time zone:
-/// ISO 8601 with or without offset, `YYYY-MM-DD HH:MM`, `today 15:00`, `tomorrow 9:30`,
-/// `fri 14:00` (the next Friday whose 14:00 is still ahead), `3pm`, `3:30pm` (today),
-/// `tomorrow at 3pm`, `in 2h`, `now`; durations `30m`, `1h`, `1h30m`.
+/// The one time grammar of Corbi: every time a person types (a booking's start and end, a
+/// draft's `at`, a list's bounds, a report's day) is read here, in the organization's
+/// time zone: ISO 8601 with or without offset, `YYYY-MM-DD HH:MM`, `today 15:00`,
+/// `tomorrow 9:30`, `fri 14:00` (the next Friday whose 14:00 is still ahead), `3pm`,
+/// `3:30pm` (today), `tomorrow at 3pm`, `in 2h`, `+30m`, `+1d`, `now`; days alone
+/// (`2026-03-30`, `today`, `yesterday`, `fri`) where a day is wanted; durations `30m`,
+/// `1h`, `1h30m`.
 ///
 /// Wall times are converted to instants by hand rather than with `Calendar.date(from:)`,
 /// which silently moves a time in a spring-forward gap: a time that does not exist is
 /// refused, naming the nearest valid times; one that exists twice takes the first.
+///
+/// Every instant accepted lies in ``supportedRange`` (1970 through 2199): a time Corbi
+/// accepts is one it can store, show and compute with.
 public enum TimeInput {
+    /// The instants Corbi accepts: from 1970-01-01 to the end of 2199 (UTC).
+    public static let supportedRange = Date(timeIntervalSince1970: 0)..<Date(timeIntervalSince1970: 7_258_118_400)
+
+    /// 65 unless `date` lies in ``supportedRange``.
+    public static func checkSupported(_ date: Date, typed text: String) throws -> Date {
+        guard supportedRange.contains(date) else {
+            throw CorbiError.invalid("'\(text)' is outside the times Corbi works with (1970 to 2199).")
+        }
+        return date
+    }
+
+    static let utc = TimeZone(identifier: "UTC")!
+
     static let utcCalendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = TimeZone(identifier: "UTC")!
@@ -67,11 +41,43 @@ public enum TimeInput {
     public static func instant(_ text: String, in zone: TimeZone, now: Date) throws -> ResolvedTime {
         let parsed = try parse(text, in: zone, now: now, dayOnly: nil)
         switch parsed {
-        case .instant(let date): return ResolvedTime(date: date, note: nil)
-        case .local(let local): return try resolve(local, in: zone)
+        case .instant(let date): return ResolvedTime(date: try checkSupported(date, typed: text), note: nil)
+        case .local(let local):
+            var resolved = try resolve(local, in: zone)
+            resolved.date = try checkSupported(resolved.date, typed: text)
+            return resolved
         case .day(let day):
-            throw CorbiError.invalid("'\(text)' is a day without a time; add one, like '\(formatDay(day)) 14:00'.")
+            throw CorbiError.invalid("'\(text)' is a day without a time; add one, like '\(DateFormatting.day(day)) 14:00'.")
         }
+    }
+
+    /// Parses `text` as a calendar day (`2026-03-30`, `today`, `yesterday`, `fri`: the
+    /// next Friday from today on). A time is refused: a day is wanted.
+    public static func day(_ text: String, in zone: TimeZone, now: Date) throws -> LocalDateTime {
+        let s = normalize(text)
+        guard !s.isEmpty else { throw CorbiError.invalid("The day is empty.") }
+        let rest = s.hasPrefix("next ") ? String(s.dropFirst(5)) : s
+        guard let day = try parseDay(rest, in: zone, now: now, time: nil) else {
+            throw CorbiError.invalid("'\(text)' is not a day; use e.g. 2026-03-30, today, yesterday or fri.")
+        }
+        _ = try checkSupported(startOfDay(day, in: zone), typed: text)
+        return day
+    }
+
+    /// The first instant of a local day in `zone` (a day starting inside a gap starts at
+    /// its end), and the first instant of the next day: a day has 23, 24 or 25 hours.
+    public static func interval(of day: LocalDateTime, in zone: TimeZone) -> Range<Date> {
+        startOfDay(day, in: zone)..<startOfDay(addDays(1, to: day), in: zone)
+    }
+
+    /// The local day `days` days after `day`.
+    public static func day(_ days: Int, after day: LocalDateTime) -> LocalDateTime {
+        addDays(days, to: day)
+    }
+
+    /// The local calendar day holding `date` in `zone`.
+    public static func day(of date: Date, in zone: TimeZone) -> LocalDateTime {
+        localDay(of: date, in: zone)
     }
 
     /// Parses `text` as an end time: a time alone (`10:30`, `11am`) falls on the local day
@@ -88,12 +94,13 @@ public enum TimeInput {
     /// Parses a bound of a range (`--from`, `--to`): a day alone means its first moment,
     /// or, with `endOfDay`, the first moment of the next day (so `--to fri` includes Friday).
     public static func bound(_ text: String, in zone: TimeZone, now: Date, endOfDay: Bool) throws -> Date {
+        let date: Date
         switch try parse(text, in: zone, now: now, dayOnly: endOfDay) {
-        case .instant(let date): return date
-        case .local(let local): return try resolve(local, in: zone).date
-        case .day(let day):
-            return startOfDay(endOfDay ? addDays(1, to: day) : day, in: zone)
+        case .instant(let instant): date = instant
+        case .local(let local): date = try resolve(local, in: zone).date
+        case .day(let day): date = startOfDay(endOfDay ? addDays(1, to: day) : day, in: zone)
         }
+        return try checkSupported(date, typed: text)
     }
 
     /// The first moment of the local day `days` days after the one holding `date`.
@@ -102,6 +109,37 @@ public enum TimeInput {
     }
 
     // MARK: - Durations
+
+    /// An offset from now: `2h`, `30m`, `1h30m`, `3d`, `2w`, `3 days`; nil if it is not
+    /// one, or longer than the supported range could hold.
+    static func offset(_ text: String) -> TimeInterval? {
+        let s = text.filter { !$0.isWhitespace }
+        var total = 0.0
+        var number = ""
+        var index = s.startIndex
+        while index < s.endIndex {
+            while index < s.endIndex, s[index].isASCII, s[index].isNumber {
+                number.append(s[index])
+                index = s.index(after: index)
+            }
+            var unit = ""
+            while index < s.endIndex, s[index].isLetter {
+                unit.append(s[index])
+                index = s.index(after: index)
+            }
+            // Nine digits of minutes is already beyond the supported range.
+            guard !number.isEmpty, number.count <= 9, let value = Double(number) else { return nil }
+            switch unit {
+            case "m", "min", "mins", "minute", "minutes": total += value * 60
+            case "h", "hr", "hrs", "hour", "hours": total += value * 3600
+            case "d", "day", "days": total += value * 86_400
+            case "w", "wk", "week", "weeks": total += value * 604_800
+            default: return nil
+            }
+            number = ""
+        }
+        return total > 0 ? total : nil
+    }
 
     /// `30m`, `1h`, `1h30m`, `90min`, `2 hours`, or a number of minutes; at most 24 hours.
     public static func duration(_ text: String) throws -> TimeInterval {
@@ -142,7 +180,7 @@ public enum TimeInput {
             throw s.isEmpty ? fail() : CorbiError.invalid("The duration '\(text)' must be longer than zero.")
         }
         guard total <= 24 * 60 else {
-            throw CorbiError.invalid("The duration '\(text)' is longer than 24 hours; use --end for longer bookings.")
+            throw CorbiError.invalid("The duration '\(text)' is longer than 24 hours; give an end time for longer bookings.", hints: [.end])
         }
         return TimeInterval(total * 60)
     }
@@ -182,11 +220,11 @@ public enum TimeInput {
         let transition = findTransition(from: Date(timeIntervalSince1970: wall - TimeInterval(before) - 86_400),
                                         to: Date(timeIntervalSince1970: wall - TimeInterval(after) + 86_400), in: zone)
         let lastBefore = transition.addingTimeInterval(-60)
-        let jumpFrom = formatClock(transition.addingTimeInterval(TimeInterval(before)))
-        let jumpTo = formatClock(transition.addingTimeInterval(TimeInterval(after)))
+        let jumpFrom = DateFormatting.clock(transition.addingTimeInterval(TimeInterval(before)), in: utc)
+        let jumpTo = DateFormatting.clock(transition.addingTimeInterval(TimeInterval(after)), in: utc)
         throw CorbiError.invalid(
             "\(local) does not exist in \(zone.identifier): clocks jump from \(jumpFrom) to \(jumpTo) that night. "
-                + "The nearest valid times are \(BookingClock.dateTime(lastBefore, in: zone)) and \(BookingClock.dateTime(transition, in: zone)).")
+                + "The nearest valid times are \(DateFormatting.dateTime(lastBefore, in: zone)) and \(DateFormatting.dateTime(transition, in: zone)).")
     }
 
     /// The first instant in (lower, upper] whose offset differs from lower's (binary search).
@@ -224,8 +262,9 @@ public enum TimeInput {
         if let date = parseISOWithOffset(s) { return .instant(date) }
         let wholeNow = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         if s == "now" { return .instant(wholeNow) }
-        // "in 2h", "in 1h30m": from now.
-        if s.hasPrefix("in "), let offset = try? duration(String(s.dropFirst(3))) {
+        // "in 2h", "in 3 days", "+30m", "+1d": from now.
+        for prefix in ["in ", "+"] where s.hasPrefix(prefix) {
+            guard let offset = offset(String(s.dropFirst(prefix.count))) else { throw invalid }
             return .instant(wholeNow.addingTimeInterval(offset))
         }
 
@@ -404,15 +443,5 @@ public enum TimeInput {
         let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + 86_400))
         return findTransition(from: Date(timeIntervalSince1970: wall - TimeInterval(before) - 86_400),
                               to: Date(timeIntervalSince1970: wall - TimeInterval(after) + 86_400), in: zone)
-    }
-
-    static func formatDay(_ day: LocalDateTime) -> String {
-        String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
-    }
-
-    /// `02:00` of an instant already shifted to wall time.
-    static func formatClock(_ wall: Date) -> String {
-        let c = utcCalendar.dateComponents([.hour, .minute], from: wall)
-        return String(format: "%02d:%02d", c.hour!, c.minute!)
     }
 }

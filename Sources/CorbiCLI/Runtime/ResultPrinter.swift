@@ -1,0 +1,24 @@
+import Foundation
+
+/// Writes command results for every front end (one-shot, batch, shell): the notes and
+/// errors on stderr, the result on stdout ending in exactly one newline.
+struct ResultPrinter {
+    var streams: any ShellStreams
+    /// Errors in red (a terminal without NO_COLOR).
+    var colorErr = false
+    /// Shows long text through a pager; returns false when it did not (then it is printed).
+    var pager: ((String) -> Bool)? = nil
+
+    /// Prints `result`; `errorPrefix` goes before each stderr line (batch: `line 4: `).
+    func print(_ result: CommandResult, errorPrefix: String = "") {
+        let failed = result.exitCode > 1
+        for line in result.stderr {
+            let text = line.hasSuffix("\n") ? String(line.dropLast()) : line
+            streams.writeErr(errorPrefix + (failed && colorErr ? "\u{1B}[31m\(text)\u{1B}[0m" : text) + "\n")
+        }
+        guard !result.stdout.isEmpty else { return }
+        if let pager, !result.json, pager(result.stdout) { return }
+        // Compare scalars: a final CRLF (iCalendar) is one Character, not "\\n".
+        streams.writeOut(result.stdout.unicodeScalars.last == "\n" ? result.stdout : result.stdout + "\n")
+    }
+}

@@ -1,0 +1,207 @@
+import CorbiAssistant
+import CorbiCore
+import CorbiKnowledge
+import Foundation
+
+/// Everything Corbi reads from its environment, read once per process in this one type:
+/// flags beat environment variables, which beat defaults. No other module reads the
+/// environment; the core, the knowledge base and the assistant get these values as
+/// parameters.
+///
+/// | setting | flag | environment | default |
+/// | --- | --- | --- | --- |
+/// | database | `--db` | `CORBI_DB` | `$XDG_DATA_HOME/corbi/corbi.sqlite` |
+/// | knowledge base | `--kb` | `ASSISTANT_KB_PATH` | `./kb` |
+/// | prompts | `--prompts` | `CORBI_PROMPTS` | `./prompts` |
+/// | user / organization | `--user` / `--org` | `CORBI_USER` / `CORBI_ORG` | the only one |
+/// | calendar root | | `CORBI_CALENDAR_DIR` | `$XDG_DATA_HOME/corbi/calendar` |
+/// | shell history | | `CORBI_HISTORY` | `$XDG_STATE_HOME/corbi/history` |
+/// | audit key file | | `CORBI_AUDIT_KEY_FILE` | none |
+/// | largest KB file | | `CORBI_KB_MAX_FILE_SIZE` | `10MB` |
+/// | KB transaction size | | `CORBI_KB_TRANSACTION_BYTES` | 32 MB |
+/// | exhaustive search | | `CORBI_KB_EXHAUSTIVE=1` | off |
+/// | local model | | `CORBI_LLM_URL`, `CORBI_LLM_MODEL`, `CORBI_LLM_TIMEOUT`, `CORBI_LLM_API_KEY` | none |
+/// | answer diagnostics | | `CORBI_ASK_DEBUG=1` | off |
+/// | pager, colour | | `PAGER`, `NO_COLOR`, `TERM` | `less -FRX`, colour on terminals |
+public struct Configuration: Sendable, Equatable {
+    /// Values given as flags; nil (or empty) leaves the environment's or the default.
+    public struct Overrides: Sendable, Equatable {
+        public var database: String?
+        public var knowledgeBase: String?
+        public var prompts: String?
+        public var user: String?
+        public var organization: String?
+
+        public init(
+            database: String? = nil, knowledgeBase: String? = nil, prompts: String? = nil, user: String? = nil,
+            organization: String? = nil
+        ) {
+            self.database = database
+            self.knowledgeBase = knowledgeBase
+            self.prompts = prompts
+            self.user = user
+            self.organization = organization
+        }
+    }
+
+    public var databasePath: String
+    public var knowledgeBasePath: String
+    public var promptsPath: String
+    /// The acting user's email, when named.
+    public var user: String?
+    /// The organization's id or domain, when named.
+    public var organization: String?
+    /// The folder that holds one vdir calendar folder per organization (`<root>/<domain>/`).
+    public var calendarRoot: String
+    /// The shell's history file.
+    public var historyPath: String
+    /// A key kept outside the database that makes the audit chain an HMAC chain.
+    public var auditKeyPath: String?
+    /// How the knowledge base reads, writes and searches.
+    public var knowledgeBaseOptions: KnowledgeBaseOptions
+    /// The optional local model.
+    public var llm: LLMConfiguration?
+    /// Print the answer's scores on stderr.
+    public var askDebug: Bool
+    /// `PAGER`: nil for the default (`less -FRX`), "" for none.
+    public var pager: String?
+    /// `NO_COLOR` set (to anything but the empty string).
+    public var noColor: Bool
+    /// `TERM`.
+    public var terminalType: String?
+    /// The user's home folder (for `~` in paths).
+    public var home: String
+    /// `$XDG_DATA_HOME` (or `~/.local/share`).
+    public var dataHome: String
+
+    /// Resolves the configuration of this process. Bad values are usage errors (64)
+    /// naming the variable.
+    public static func resolve(_ overrides: Overrides = Overrides(), environment env: [String: String]) throws -> Configuration {
+        let home = nonEmpty(env["HOME"]) ?? NSHomeDirectory()
+        func expand(_ path: String) -> String {
+            path == "~" || path.hasPrefix("~/") ? home + path.dropFirst() : path
+        }
+        func absoluteBase(_ name: String, _ fallback: String) -> String {
+            if let value = env[name], value.hasPrefix("/") { return value }
+            return home + fallback
+        }
+        let dataHome = absoluteBase("XDG_DATA_HOME", "/.local/share")
+        let stateHome = absoluteBase("XDG_STATE_HOME", "/.local/state")
+        let options = KnowledgeBaseOptions(
+            maxFileSize: try byteCount(env["CORBI_KB_MAX_FILE_SIZE"], default: 10_000_000, name: "CORBI_KB_MAX_FILE_SIZE"),
+            transactionBytes: try byteCount(
+                env["CORBI_KB_TRANSACTION_BYTES"], default: 32_000_000, name: "CORBI_KB_TRANSACTION_BYTES"),
+            exhaustiveSearch: flag(env["CORBI_KB_EXHAUSTIVE"]))
+        return Configuration(
+            databasePath: expand(nonEmpty(overrides.database) ?? nonEmpty(env["CORBI_DB"]) ?? dataHome + "/corbi/corbi.sqlite"),
+            knowledgeBasePath: expand(nonEmpty(overrides.knowledgeBase) ?? nonEmpty(env["ASSISTANT_KB_PATH"]) ?? "./kb"),
+            promptsPath: expand(nonEmpty(overrides.prompts) ?? nonEmpty(env["CORBI_PROMPTS"]) ?? "./prompts"),
+            user: nonEmpty(overrides.user) ?? nonEmpty(env["CORBI_USER"]),
+            organization: nonEmpty(overrides.organization) ?? nonEmpty(env["CORBI_ORG"]),
+            calendarRoot: expand(nonEmpty(env["CORBI_CALENDAR_DIR"]) ?? dataHome + "/corbi/calendar"),
+            historyPath: expand(nonEmpty(env["CORBI_HISTORY"]) ?? stateHome + "/corbi/history"),
+            auditKeyPath: nonEmpty(env["CORBI_AUDIT_KEY_FILE"]).map(expand),
+            knowledgeBaseOptions: options,
+            llm: try llmConfiguration(env),
+            askDebug: flag(env["CORBI_ASK_DEBUG"]),
+            pager: env["PAGER"],
+            noColor: !(env["NO_COLOR"] ?? "").isEmpty,
+            terminalType: env["TERM"],
+            home: home,
+            dataHome: dataHome)
+    }
+
+    /// These settings with a command line's own flags on top (a shell line's `--db`, say).
+    public func overriding(with overrides: Overrides) -> Configuration {
+        var copy = self
+        func expand(_ path: String) -> String {
+            path == "~" || path.hasPrefix("~/") ? home + path.dropFirst() : path
+        }
+        if let v = Self.nonEmpty(overrides.database) { copy.databasePath = expand(v) }
+        if let v = Self.nonEmpty(overrides.knowledgeBase) { copy.knowledgeBasePath = expand(v) }
+        if let v = Self.nonEmpty(overrides.prompts) { copy.promptsPath = expand(v) }
+        if let v = Self.nonEmpty(overrides.user) { copy.user = v }
+        if let v = Self.nonEmpty(overrides.organization) { copy.organization = v }
+        return copy
+    }
+
+    /// Whether colour and progress bars may be drawn on a stream that is a terminal.
+    public func allowsColor(onTerminal isTerminal: Bool) -> Bool {
+        isTerminal && !noColor && terminalType != "dumb"
+    }
+
+    /// The pager command for long shell output; nil when paging is off.
+    public var pagerCommand: String? {
+        guard let pager else { return "less -FRX" }
+        let trimmed = pager.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The vdir calendar folder of one organization: always its own, `<root>/<domain>/`.
+    public func calendarFolder(domain: String) -> URL {
+        URL(fileURLWithPath: calendarRoot, isDirectory: true).appendingPathComponent(domain, isDirectory: true)
+    }
+
+    // MARK: - Reading values
+
+    static func nonEmpty(_ s: String?) -> String? {
+        guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return s
+    }
+
+    static func flag(_ s: String?) -> Bool {
+        guard let s = s?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return !s.isEmpty && s != "0" && s != "false" && s != "no"
+    }
+
+    /// A size: bytes, or a number with kB, MB, GB (powers of 1000) or KiB, MiB, GiB
+    /// (powers of 1024), case and spaces ignored: `25MB`, `1.5 GiB`, `800000`.
+    static func byteCount(_ text: String?, default value: Int, name: String) throws -> Int {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return value }
+        let lower = text.lowercased().replacingOccurrences(of: " ", with: "")
+        let units: [(String, Double)] = [
+            ("kib", 1024), ("mib", 1_048_576), ("gib", 1_073_741_824), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9),
+            ("k", 1e3), ("m", 1e6), ("g", 1e9), ("b", 1),
+        ]
+        var number = Substring(lower)
+        var scale = 1.0
+        if let (suffix, factor) = units.first(where: { lower.hasSuffix($0.0) }) {
+            number = number.dropLast(suffix.count)
+            scale = factor
+        }
+        guard let amount = Double(number), amount.isFinite, amount >= 1, amount * scale < 9e15 else {
+            throw CorbiError.usage("\(name) must be a size such as 10MB, 500kB or 1GiB (got \"\(text)\").")
+        }
+        return Int(amount * scale)
+    }
+
+    /// The longest a model may take, in seconds: a bound keeps a typo (`1e30`) from
+    /// waiting forever or overflowing a timer.
+    public static let llmTimeoutRange: ClosedRange<Double> = 0.1...600
+
+    /// From `CORBI_LLM_URL`, `CORBI_LLM_MODEL`, `CORBI_LLM_TIMEOUT` (seconds, default 30)
+    /// and `CORBI_LLM_API_KEY`; nil unless both URL and model are set. A base URL
+    /// (`http://127.0.0.1:8080`) gets `/v1/chat/completions` appended.
+    static func llmConfiguration(_ env: [String: String]) throws -> LLMConfiguration? {
+        guard let raw = nonEmpty(env["CORBI_LLM_URL"])?.trimmingCharacters(in: .whitespaces),
+            let model = nonEmpty(env["CORBI_LLM_MODEL"])?.trimmingCharacters(in: .whitespaces)
+        else { return nil }
+        guard var url = URL(string: raw), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw CorbiError.usage("CORBI_LLM_URL must be an http or https URL (got \"\(raw)\").")
+        }
+        if !url.path.hasSuffix("/chat/completions") {
+            let base = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            url = URL(string: base + (url.path.hasSuffix("/v1") ? "/chat/completions" : "/v1/chat/completions")) ?? url
+        }
+        var timeout: TimeInterval = 30
+        if let text = nonEmpty(env["CORBI_LLM_TIMEOUT"]) {
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, llmTimeoutRange.contains(value)
+            else {
+                throw CorbiError.usage(
+                    "CORBI_LLM_TIMEOUT must be a number of seconds from \(llmTimeoutRange.lowerBound) to \(Int(llmTimeoutRange.upperBound)) (got \"\(text)\").")
+            }
+            timeout = value
+        }
+        return LLMConfiguration(url: url, model: model, timeout: timeout, apiKey: nonEmpty(env["CORBI_LLM_API_KEY"]))
+    }
+}

@@ -28,8 +28,6 @@ public enum SentenceSplitter {
     public static func sentences(text: String, firstLine: Int) -> [Sentence] {
         var result: [Sentence] = []
         var pending = ""
-        var pendingStart = 0
-        var pendingEnd = 0
         /// Indentation that continues the pending unit, and its last line's length.
         var continuationIndent = -1
         var previousLength = 0
@@ -77,8 +75,6 @@ public enum SentenceSplitter {
                 flushPending()
                 pending = body
                 marks = [(0, lineNumber)]
-                pendingStart = lineNumber
-                pendingEnd = lineNumber
                 pendingIsItem = true
                 // Continuation lines stand under the item's text.
                 continuationIndent = indent + (raw.count - raw.drop(while: { !$0.isWhitespace }).drop(while: \.isWhitespace).count)
@@ -93,14 +89,11 @@ public enum SentenceSplitter {
                     let joined = join(pending, body)
                     marks.append((joined.count - body.count, lineNumber))
                     pending = joined
-                    pendingEnd = lineNumber
                     if continuationIndent < 0 || !pendingIsItem { continuationIndent = indent }
                 } else {
                     flushPending()
                     pending = body
                     marks = [(0, lineNumber)]
-                    pendingStart = lineNumber
-                    pendingEnd = lineNumber
                     continuationIndent = -1
                     pendingIndent = indent
                 }

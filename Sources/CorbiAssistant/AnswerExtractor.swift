@@ -32,8 +32,10 @@ public struct Extraction: Sendable, Equatable {
         public var passageIndex: Int
         public var score: Double
     }
-    /// In reading order, grouped by passage.
+    /// The answer's sentences, in reading order, from one passage.
     public var picks: [Pick]
+    /// Sentences of other passages that support the answer, grouped by passage, best first.
+    public var support: [Pick] = []
     /// 0...1: how much of the question the picked sentences (and their headings) cover.
     public var confidence: Double
     /// The question's key terms.
@@ -41,7 +43,7 @@ public struct Extraction: Sendable, Equatable {
     /// What the answer decision weighs.
     public var features = AnswerFeatures()
 
-    public static let empty = Extraction(picks: [], confidence: 0, terms: [])
+    public static let empty = Extraction(picks: [], support: [], confidence: 0, terms: [])
 }
 
 /// Picks the one to three sentences of the best passages that answer a question, with
@@ -61,6 +63,14 @@ public struct AnswerExtractor: Sendable {
     public var titleBonus = 0.1
     /// How many of the retrieved passages are read.
     public var maxPassages = 6
+    /// Most passages an answer cites (the best one and those supporting it).
+    public var maxCitations = 3
+    /// Supporting passages are looked for among the first `supportDepth` retrieved, with a
+    /// retrieval score at least `supportRatio` of the best one's and a window covering at
+    /// least `supportCoverage` of the question.
+    public var supportDepth = 4
+    public var supportRatio = 0.6
+    public var supportCoverage = 0.4
 
     public init() {}
 
@@ -276,22 +286,28 @@ public struct AnswerExtractor: Sendable {
         let anchor = list[best.positions[0]]
         var confidence = best.coverage
 
-        // One more sentence from another passage when it nearly answers on its own and
-        // covers what is still missing.
-        if picks.count < maxSentences, confidence < 0.999 {
-            var extra: (Candidate, Double)?
-            for list in candidates {
-                for c in list where c.passageIndex != best.passage && coverage(c.stems, c.section, c.parent) >= 0.6 {
-                    let gain = coverage(stems.union(c.stems), anchor.section, anchor.parent) - confidence
-                    if gain >= 0.2, extra == nil || gain > extra!.1 { extra = (c, gain) }
-                }
+        // Other passages that support the answer: among the best retrieved ones, each one's
+        // best window when the passage scored close to the best one and the window covers
+        // much of the question. A reader (and a checker) then has the two or three places
+        // that say it, and a retrieval that ranked the right passage second still answers.
+        var support: [Extraction.Pick] = []
+        var supportCoverages: [Double] = []
+        for (index, list) in candidates.enumerated() where index != best.passage && index < supportDepth && !list.isEmpty {
+            guard supportCoverages.count < maxCitations - 1 else { break }
+            if topScore > 0, passages[index].score < supportRatio * topScore { continue }
+            var found: (positions: [Int], score: Double, coverage: Double)?
+            for c in list {
+                let positions = window(around: c)
+                let (s, covered) = windowScore(positions, in: list)
+                if found == nil || s > found!.score + 1e-9 { found = (positions, s, covered) }
             }
-            if let (c, _) = extra {
-                picks.append(Extraction.Pick(sentence: c.sentence, passageIndex: c.passageIndex, score: sentenceScore(c)))
-                stems.formUnion(c.stems)
-                confidence = coverage(stems, anchor.section, anchor.parent)
-            }
+            guard let found, found.coverage >= supportCoverage, found.coverage >= 0.75 * best.coverage else { continue }
+            support += found.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: index, score: sentenceScore(list[$0])) }
+            supportCoverages.append(found.coverage)
+            stems.formUnion(found.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) })
         }
+        features.supportCount = Double(supportCoverages.count)
+        features.citedCoverage = coverage(stems, anchor.section, anchor.parent)
 
         // A key word found nowhere in what was retrieved means the knowledge base is
         // probably about something else.
@@ -319,7 +335,7 @@ public struct AnswerExtractor: Sendable {
         }
         features.rank = Double(best.passage)
         features.answerType = picks.map(\.sentence.text).contains(where: intent.matches) ? 1 : 0
-        return Extraction(picks: picks, confidence: confidence, terms: terms, features: features)
+        return Extraction(picks: picks, support: support, confidence: confidence, terms: terms, features: features)
     }
 
     private func prefixMatches(_ term: String, _ stems: Set<String>) -> Bool {

@@ -26,18 +26,22 @@ public struct AnswerFeatures: Sendable, Equatable, Codable {
     public var answerType = 0.0
     /// Known question words (after dropping stop words and words the KB never uses).
     public var knownTerms = 0.0
+    /// Other passages cited in support of the answer (0...2).
+    public var supportCount = 0.0
+    /// Share of the question's weight covered by all the cited sentences together. 0...1.
+    public var citedCoverage = 0.0
 
     public init() {}
 
     /// The values in the order of `AnswerDecision`'s weights.
     var vector: [Double] {
         [sentenceCoverage, passageCoverage, titleCoverage, unknownShare, missingRareWord, scoreRatio, rank, margin, answerType,
-         min(knownTerms, 6) / 6]
+         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage]
     }
 
     static let names = [
         "sentenceCoverage", "passageCoverage", "titleCoverage", "unknownShare", "missingRareWord", "scoreRatio", "rank", "margin",
-        "answerType", "knownTerms",
+        "answerType", "knownTerms", "supportCount", "citedCoverage",
     ]
 }
 

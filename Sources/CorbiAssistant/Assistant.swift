@@ -100,7 +100,7 @@ public struct Assistant {
             let candidate = extraction.picks.isEmpty ? nil : Self.extractiveAnswer(question: question, extraction: extraction, passages: passages, confidence: confidence)
             let cited = candidate?.citations.map { "\"\($0.location)\"" }.joined(separator: ", ") ?? ""
             let text = candidate.flatMap { try? JSONEncoder().encode($0.answer) }.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-            debugNotes.append("terms: \(extraction.terms.joined(separator: " ")); passages: " + passages.map { "\($0.path):\($0.lineStart) \(Self.round($0.score))" }.joined(separator: ", "))
+            debugNotes.append("terms: \(extraction.terms.joined(separator: " ")); passages: " + passages.map { "\($0.path):\($0.lineStart)-\($0.lineEnd) \(Self.round($0.score))" }.joined(separator: ", "))
             debugNotes.append("decision: {\(features), \"probability\": \(confidence), \"candidate\": \(text), \"cited\": [\(cited)]}")
         }
         guard !extraction.picks.isEmpty, probability >= decision.threshold else {
@@ -146,7 +146,7 @@ public struct Assistant {
         var citations: [Citation] = []
         var parts: [String] = []
         var index = 0
-        let picks = extraction.picks
+        let picks = extraction.picks + extraction.support
         while index < picks.count {
             var end = index
             while end + 1 < picks.count, picks[end + 1].passageIndex == picks[index].passageIndex { end += 1 }

@@ -91,7 +91,9 @@ final class Searcher: @unchecked Sendable {
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
         var terms = try queryTerms(db, tokens: tokens, stats: stats)
-        if !expansion.isEmpty, !terms.isEmpty {
+        // Expansion words alone still search when the query's own words are all unknown to
+        // the knowledge base ("address" where the files say "location").
+        if !expansion.isEmpty {
             terms += try expansionTerms(db, expansion, excluding: Set(terms.map(\.stem)), stats: stats)
         }
         guard !terms.isEmpty else { return [] }

@@ -86,7 +86,7 @@ def run_collection(corbi, name, questions, keep, verbose, records):
             out = {"answered": False, "answer": "", "citations": [], "confidence": 0, "error": r.stderr.strip()[:300]}
         rec = dict(q, answered=bool(out.get("answered")), answer=out.get("answer", ""),
                    confidence=out.get("confidence", 0), citations=out.get("citations", []),
-                   exit=r.returncode, seconds=round(seconds, 3), debug=r.stderr.strip()[-4000:])
+                   exit=r.returncode, seconds=round(seconds, 3), debug=r.stderr.strip()[-20000:])
         rec["leaks"] = leaked(rec["citations"])
         if q["kind"] == "answerable":
             rec["correct"] = rec["answered"] and (

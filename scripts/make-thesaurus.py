@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes Sources/CorbiAssistant/Thesaurus/WordNetData.swift from WordNet 3.0 (Debian package
-`wordnet-base`, /usr/share/wordnet): for each common single-word lemma, the other common
-single words of its two most frequent senses per part of speech.
+`wordnet-base`, /usr/share/wordnet): for each common single-word lemma and each common
+phrase of two or three words (`call_off`), the other common single words of its two most
+frequent senses per part of speech.
 
 "Common" = WordNet's index counts the lemma as sense-tagged at least once in its corpus
 (tagsense_cnt > 0); that keeps the words people write and drops the rare ones, so the data
@@ -16,6 +17,10 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", 
 SENSES = 2
 MAX_SYNONYMS = 8
 WORD = re.compile(r"^[a-z][a-z-]*[a-z]$")
+# Phrasal verbs and set phrases ("call off", "leave out", "get rid of"), which questions use
+# where texts say "cancel", "exclude", "remove": looked up by the question's word pairs and
+# triples, with single-word synonyms only.
+PHRASE = re.compile(r"^[a-z]+(_[a-z]+){1,2}$")
 
 
 def index(pos):
@@ -49,7 +54,7 @@ def main():
         common |= {w for w, (tagged, _) in idx.items() if tagged > 0 and WORD.match(w)}
     for pos, idx in indexes.items():
         for lemma, (tagged, offsets) in idx.items():
-            if lemma not in common or tagged == 0:
+            if tagged == 0 or (lemma not in common and not PHRASE.match(lemma)):
                 continue
             for synset in members(pos, offsets[:SENSES]):
                 for w in synset:

@@ -111,6 +111,14 @@ public struct AnswerExtractor: Sendable {
         let totalWeight = weights.reduce(0, +)
         var synonymSets: [String: Set<String>] = [:]
         for (stem, word) in kept { synonymSets[stem] = TextAnalysis.synonymStems(ofWord: word) }
+        // A phrase's synonyms count for each of its key words ("call off": "cancel" covers "call").
+        for (words, synonyms) in TextAnalysis.phraseSynonyms(question) {
+            let stems = Set(synonyms.map(TextAnalysis.stem))
+            for word in words {
+                let stem = TextAnalysis.stem(word)
+                if synonymSets[stem] != nil { synonymSets[stem]!.formUnion(stems) }
+            }
+        }
         func matches(_ term: String, _ stems: Set<String>) -> Bool {
             if stems.contains(term) { return true }
             guard let synonyms = synonymSets[term], synonyms.count > 1 else { return false }

@@ -8,6 +8,10 @@ public protocol PassageRetriever {
     func retrieve(_ question: String, limit: Int) throws -> [Passage]
     /// The same with weighted extra words (synonyms of the question's words).
     func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int) throws -> [Passage]
+    /// The same within the given files only (relative paths).
+    func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage]
+    /// The files the organization sees, relative paths; empty when unknown.
+    func documentPaths() throws -> [String]
     /// How many passages hold each word, and how many there are; nil when unknown.
     func statistics(of words: [String]) throws -> TermStatistics?
 }
@@ -18,6 +22,13 @@ extension PassageRetriever {
     }
 
     public func statistics(of words: [String]) throws -> TermStatistics? { nil }
+
+    public func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage] {
+        let wanted = Set(paths)
+        return try retrieve(question, expansion: expansion, limit: limit).filter { wanted.contains($0.path) }
+    }
+
+    public func documentPaths() throws -> [String] { [] }
 }
 
 /// How the assistant widens a question for retrieval. General-purpose: nothing here knows
@@ -25,6 +36,8 @@ extension PassageRetriever {
 public struct RetrievalTuning: Sendable, Equatable {
     /// Query weight of a synonym relative to a word of the question.
     public var synonymWeight = 0.3
+    /// Query weight of a synonym of a phrase of the question ("call off": "cancel").
+    public var phraseWeight = 0.5
     /// Synonyms taken per question word, and in all.
     public var synonymsPerWord = 4
     public var maxSynonyms = 20
@@ -61,6 +74,13 @@ public struct Assistant {
     public var tuning = RetrievalTuning()
     /// Passages retrieved per question.
     public var retrievalLimit = 8
+    /// Passages retrieved first, for the re-ranking to choose from.
+    public var poolSize = 30
+    /// Passages added to the pool from files the question names, and how many files a
+    /// word may name.
+    public var namedFileLimit = 10
+    public var maxNamedFiles = 2
+    public var reranker = PassageReranker()
     /// Passages given to the model.
     public var modelPassages = 5
     /// Adds the key terms, the decision's features and the candidate answer to the notes
@@ -79,7 +99,7 @@ public struct Assistant {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
         let keyWords = TextAnalysis.keyWords(question)
         let statistics = try retriever.statistics(of: keyWords.map(\.word))
-        var expansion = expansion(of: keyWords, statistics: statistics)
+        var expansion = expansion(of: keyWords, question: question, statistics: statistics)
         // "Where ...?" and "What is the address?" ask for a place, which texts call one.
         if QuestionIntent(question).place { expansion.append(("location", 1)) }
         // The question's words that say what it is about make the query; words any question
@@ -90,7 +110,21 @@ public struct Assistant {
             query = specific.map(\.word).joined(separator: " ")
             expansion += keyWords.filter { TextAnalysis.weight(of: $0.stem) < 0.75 }.map { ($0.word, tuning.synonymWeight) }
         }
-        let passages = try retriever.retrieve(query, expansion: expansion, limit: retrievalLimit)
+        // A wider pool than is read, re-ordered by what BM25 does not weigh (titles, file
+        // names, coverage of the question).
+        var pool = try retriever.retrieve(query, expansion: expansion, limit: max(retrievalLimit, poolSize))
+        // A question naming a file ("with useradd", "in fstab", "a tar archive") also
+        // searches that file alone, where its words may be too common to rank otherwise.
+        let named = try namedFiles(keyWords)
+        if !named.isEmpty {
+            var seen = Set(pool.map { "\($0.path):\($0.lineStart)" })
+            for p in try retriever.retrieve(query, expansion: expansion, limit: namedFileLimit, paths: named)
+            where seen.insert("\(p.path):\(p.lineStart)").inserted {
+                pool.append(p)
+            }
+        }
+        let reranked = reranker.rerank(pool, terms: PassageReranker.weightedTerms(keyWords, statistics: statistics))
+        let passages = reranked.prefix(retrievalLimit).map(\.passage)
         let extraction = extractor.extract(question: question, passages: passages, statistics: statistics)
         let probability = extraction.picks.isEmpty ? 0 : decision.probability(extraction.features)
         let confidence = Self.round(probability)
@@ -101,6 +135,10 @@ public struct Assistant {
             let cited = candidate?.citations.map { "\"\($0.location)\"" }.joined(separator: ", ") ?? ""
             let text = candidate.flatMap { try? JSONEncoder().encode($0.answer) }.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
             debugNotes.append("terms: \(extraction.terms.joined(separator: " ")); passages: " + passages.map { "\($0.path):\($0.lineStart)-\($0.lineEnd) \(Self.round($0.score))" }.joined(separator: ", "))
+            let signals = reranked.map { p, s in
+                "\(p.path):\(p.lineStart)-\(p.lineEnd) " + s.vector.map { String(Self.round($0)) }.joined(separator: " ")
+            }
+            debugNotes.append("pool: " + signals.joined(separator: "; "))
             debugNotes.append("decision: {\(features), \"probability\": \(confidence), \"candidate\": \(text), \"cited\": [\(cited)]}")
         }
         guard !extraction.picks.isEmpty, probability >= decision.threshold else {
@@ -122,10 +160,24 @@ public struct Assistant {
         }
     }
 
+    /// The files whose name holds one of the question's words, when that word names at most
+    /// `maxNamedFiles` files (a word in many names, "debian" in a FAQ's chapters, names none).
+    func namedFiles(_ keyWords: [(stem: String, word: String)]) throws -> [String] {
+        let paths = try retriever.documentPaths()
+        guard !paths.isEmpty else { return [] }
+        let names = paths.map { TextAnalysis.stems(PassageReranker.fileWords($0)) }
+        var out: [String] = []
+        for (stem, _) in keyWords {
+            let hits = zip(paths, names).filter { $0.1.contains(stem) }.map(\.0)
+            if !hits.isEmpty, hits.count <= maxNamedFiles { out += hits.filter { !out.contains($0) } }
+        }
+        return out
+    }
+
     /// General-purpose synonyms (WordNet) of the question's words that the knowledge base
     /// uses, each weighted below the question's own words; retrieval drops the ones no
     /// passage holds anyway.
-    func expansion(of keyWords: [(stem: String, word: String)], statistics: TermStatistics?) -> [(word: String, weight: Double)] {
+    func expansion(of keyWords: [(stem: String, word: String)], question: String, statistics: TermStatistics?) -> [(word: String, weight: Double)] {
         guard tuning.synonymWeight > 0 else { return [] }
         var out: [(word: String, weight: Double)] = []
         var seen = Set(keyWords.map(\.word))
@@ -136,6 +188,13 @@ public struct Assistant {
                     out.append((part, tuning.synonymWeight))
                     taken += 1
                 }
+            }
+        }
+        // A phrase means what its synonyms say ("call off" a shutdown: "cancel" it), more
+        // than a synonym of one of its words does.
+        for (_, synonyms) in TextAnalysis.phraseSynonyms(question) {
+            for synonym in synonyms.prefix(tuning.synonymsPerWord) where seen.insert(synonym).inserted {
+                out.append((synonym, tuning.phraseWeight))
             }
         }
         return out

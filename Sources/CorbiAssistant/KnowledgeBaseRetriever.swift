@@ -29,6 +29,19 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
         return passages.filter { Self.isVisible($0.path, to: organizationDomain) }
     }
 
+    public func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage] {
+        let visible = paths.filter { Self.isVisible($0, to: organizationDomain) }
+        guard !visible.isEmpty else { return [] }
+        let passages = try knowledgeBase.search(
+            question, organizationDomain: organizationDomain, limit: limit, feedbackTerms: feedbackTerms, expansion: expansion,
+            paths: visible)
+        return passages.filter { Self.isVisible($0.path, to: organizationDomain) }
+    }
+
+    public func documentPaths() throws -> [String] {
+        try knowledgeBase.documentPaths(organizationDomain: organizationDomain).filter { Self.isVisible($0, to: organizationDomain) }
+    }
+
     public func statistics(of words: [String]) throws -> TermStatistics? {
         guard !words.isEmpty else { return nil }
         let (frequencies, passages) = try knowledgeBase.documentFrequencies(of: words, organizationDomain: organizationDomain)

@@ -120,6 +120,31 @@ public enum TextAnalysis {
         return out
     }
 
+    /// The phrases of a text that WordNet knows ("call off", "leave out", "get rid of"),
+    /// each with its words and its single-word synonyms ("cancel"; "exclude", "omit";
+    /// "remove"): people ask with phrasal verbs where reference text uses one word.
+    public static func phraseSynonyms(_ text: String) -> [(words: [String], synonyms: [String])] {
+        let all = words(text)
+        var out: [(words: [String], synonyms: [String])] = []
+        var i = 0
+        while i < all.count {
+            var matched = 0
+            search: for n in [3, 2] where i + n <= all.count {
+                for head in WordNet.baseForms(of: all[i]) {
+                    let key = ([head] + all[(i + 1)..<(i + n)]).joined(separator: "_")
+                    let synonyms = WordNet.entry(key)?.filter { !$0.hasPrefix(">") } ?? []
+                    if !synonyms.isEmpty {
+                        out.append((Array(all[i..<(i + n)]), synonyms))
+                        matched = n
+                        break search
+                    }
+                }
+            }
+            i += max(1, matched)
+        }
+        return out
+    }
+
     private static let irregularStems: [String: String] = [
         "children": "child", "kids": "kid", "teeth": "tooth", "men": "man", "women": "woman",
         "goes": "go", "paid": "pay", "bought": "buy", "took": "take", "taken": "take", "went": "go", "gone": "go",

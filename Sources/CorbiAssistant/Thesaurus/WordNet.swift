@@ -37,7 +37,8 @@ enum WordNet {
         return forms
     }
 
-    private static func entry(_ word: String) -> [String]? {
+    /// The data's line for exactly this key (a word or a phrase like `call_off`).
+    static func entry(_ word: String) -> [String]? {
         let lines = index
         let key = Array(word.utf8)
         var low = 0, high = lines.count - 1

@@ -29,6 +29,8 @@
 extension WordNet {
     /// One line per word: the word, then its synonyms, separated by spaces; sorted.
     static let data = """
+a_great_deal lots much often
+a_lot lots much
 abandon wildness
 abandonment desertion defection
 abasement degradation abjection humiliation
@@ -41,6 +43,7 @@ abhorred >abhor
 abhorrent obscene repulsive
 abhorring >abhor
 abide bide stay digest endure stomach bear stand tolerate
+abide_by comply follow respect honor honour observe
 abiding enduring
 ability power
 abject low low-down miserable
@@ -56,6 +59,7 @@ aborigine native abo
 abound burst bristle
 about approximately some roughly around
 above supra
+abraham_lincoln lincoln
 abreaction catharsis
 abridge foreshorten shorten cut contract reduce
 abridgment condensation capsule
@@ -72,6 +76,7 @@ absorb assimilate ingest
 absorbed captive engrossed intent wrapped
 abstain refrain
 abstract abstraction outline pilfer cabbage purloin pinch swipe hook
+abstract_art abstractionism
 abstraction abstract
 abstractionism unrealism
 abstruseness obscurity profundity
@@ -136,7 +141,11 @@ acquitting >acquit
 acres estate land
 acrobatic athletic gymnastic
 acrobatics tumbling
+across_the_nation nationally
 act enactment deed move behave do
+act_as act play
+act_on pursue
+act_out enact reenact
 acting playing playacting
 action activity
 activate trip actuate trigger spark
@@ -157,11 +166,14 @@ adapt accommodate adjust conform
 adaptation version adjustment
 adapted altered
 add append supply
+add_on append supplement affix
+add_up come amount total sum summate add tally
 addlebrained muddleheaded
 address reference speak
 addrest >address
 adept expert good practiced proficient skillful
 adequate equal decent enough
+adequate_to capable
 adherence attachment bond
 adherent disciple
 adieu adios good-bye
@@ -185,6 +197,7 @@ admitting >admit
 admonish warn discourage caution
 admonition warning
 ado bustle hustle flurry fuss stir
+adobe_house soddy
 adolescent teenager teen teenage
 adopt follow espouse borrow
 adoption acceptance
@@ -237,9 +250,11 @@ afterwards subsequently later afterward after
 agape gaping
 age mature
 age-old antique
+age_of_reason enlightenment
 aged elderly older senior
 agency bureau office authority
 agenda docket schedule
+agglutinating_activity agglutination
 aggravate worsen exacerbate exasperate
 aggregate sum total totality mass
 aggregation collection accumulation assemblage
@@ -265,6 +280,7 @@ ailing peaked poorly sickly
 ailment complaint ill
 aim purpose intent intention design object objective target take
 aimless afloat rudderless floating vagabond
+aircraft_carrier carrier
 airier >airy
 airiest >airy
 airless close stuffy
@@ -294,6 +310,12 @@ all wholly entirely completely totally altogether whole
 all-important crucial essential
 all-knowing omniscient
 all-round well-rounded
+all_in_all altogether
+all_over complete over everywhere
+all_right fine ok okay
+all_the_same however nevertheless withal still yet nonetheless notwithstanding
+all_the_way clear
+all_told altogether
 allege say
 alleged so-called supposed
 allegiance commitment loyalty dedication
@@ -310,6 +332,8 @@ allotment allocation
 allotted >allot
 allotting >allot
 allow let permit countenance
+allow_for leave allow provide
+allow_in admit
 ally friend
 almost about most nearly near virtually well-nigh
 alone lone lonely solitary entirely exclusively solely only solo
@@ -318,6 +342,7 @@ along on
 aloof distant
 aloofness distance
 aloud loudly loud
+alphabetic_character letter
 also besides too likewise
 alter change modify vary
 alteration change modification adjustment
@@ -350,6 +375,7 @@ ammunition ammo
 amorous romantic
 amorphous shapeless unstructured
 amount sum total number come
+amount_of_money sum amount
 ample plentiful rich
 amplification elaboration gain
 amplified >amplify
@@ -370,6 +396,9 @@ ancestor antecedent root
 ancestral transmissible
 ancestry lineage line descent blood pedigree origin stock derivation
 anchor backbone ground
+and_so_forth etcetera
+and_so_on etcetera
+and_then then so
 angel saint
 angle slant lean tilt tip
 angrier >angry
@@ -410,6 +439,7 @@ antipathy aversion distaste
 antique old-fashioned outmoded
 anxious dying nervous uneasy
 anxiously uneasily
+any_longer anymore
 anyhow anyway
 anyway anyhow
 apart isolated obscure aside
@@ -482,6 +512,8 @@ aristocracy nobility gentry
 aristocratic blue gentle
 arm branch limb fortify gird
 armament equipping
+armed_forces military
+armed_service service
 arms munition
 aroma smell odor scent fragrance perfume
 arose >arise
@@ -493,22 +525,28 @@ arrangement agreement
 array range align
 arrest apprehension catch collar pinch check halt hitch stay
 arrive get come
+arrive_at reach make attain hit gain
 arrogate claim assign
 arsenic as
 articulate joint formulate word phrase
 articulation join joint juncture junction
 artificial unreal contrived stilted
+artificial_lake reservoir
 artillery gun
 artilleryman gunner
 artisan craftsman
 artistry art prowess
 as equally
+as_such intrinsically
+as_well besides too also likewise
+as_yet hitherto heretofore yet
 ascendancy dominance control
 ascertain determine find see check insure ensure control assure
 ascribe impute assign attribute
 ashen blanched bloodless livid white
 aside away
 ask inquire enquire
+ask_for invite
 asleep numb
 aspect facet
 aspirant hopeful
@@ -520,6 +558,7 @@ assault assail attack rape violate dishonor dishonour outrage
 assay check try seek attempt essay
 assemblage gathering hookup
 assemble piece tack meet gather
+assembly_line line
 assent acquiescence accede acquiesce
 assert maintain affirm verify swan swear
 assertion affirmation statement
@@ -553,9 +592,23 @@ astute sharp shrewd
 asymmetry imbalance
 asynchrony desynchronizing
 at-bat bat
+at_a_loss puzzled
+at_any_rate anyhow anyway
+at_bay trapped
+at_hand imminent impending
+at_heart inside
+at_large escaped loose
+at_last ultimately finally
+at_odds conflicting contradictory
+at_once immediately instantly straightaway directly now forthwith
+at_one_time once formerly
+at_present now
+at_random randomly indiscriminately haphazardly willy-nilly arbitrarily
+at_times occasionally
 atheistic atheist
 athletic acrobatic gymnastic
 athletics sport
+atlantic_ocean atlantic
 atm atmosphere
 atmosphere ambiance atm
 atom molecule particle speck
@@ -564,12 +617,15 @@ atone expiate repent
 atrociously terribly awfully
 atrophied wasted diminished
 atrophy withering
+attach_to accompany
 attached affiliated connected
 attack onslaught onset onrush assail round assault
+attack_aircraft_carrier carrier
 attacker aggressor
 attain achieve accomplish reach hit
 attempt effort endeavor try attack seek essay assay undertake
 attend look see
+attend_to serve attend assist
 attendant tender
 attention care aid tending
 attentive thoughtful
@@ -614,6 +670,7 @@ avarice greed covetousness
 avenge revenge retaliate
 avenue boulevard
 average norm mean ordinary
+average_out average
 aversion antipathy distaste
 avert avoid
 avoid avert
@@ -646,6 +703,11 @@ babied >baby
 baby babe infant
 back rear endorse indorse support hinder backward backwards rearward
 back-to-back consecutive
+back_away retreat withdraw
+back_country backwoods
+back_out retreat withdraw
+back_tooth posterior
+back_up support
 backbone anchor guts sand
 backdrop background
 backer angel
@@ -655,6 +717,7 @@ backstage wing offstage
 backward back backwards rearward
 backwards back backward rearward
 bad badness big badly
+bad_luck misfortune
 bade >bid
 badger tease pester bug
 badly severely gravely seriously ill poorly
@@ -670,13 +733,17 @@ baked parched scorched sunbaked
 balance equilibrate
 baleful menacing ominous sinister threatening
 balk resist
+ball_club club nine
+ball_field diamond
 ballad lay
+ballast_resistor ballast
 ballot vote voting
 ballpark park
 ballyhoo plug
 balustrade banister
 ban prohibition
 band set circle lot ring
+band_together confederate
 bandage patch
 bandaged bound
 bandstand stand
@@ -698,6 +765,7 @@ barbed biting prickly
 bare publicize air naked nude scanty spare
 barely hardly just scarcely scarce
 bargain deal buy steal
+barge_in crash
 barkeep bartender
 baronial imposing noble stately
 barrage onslaught battery
@@ -707,17 +775,24 @@ barrier roadblock
 barring >bar
 bartender barkeep
 base foundation foot groundwork establish ground found humble lowly
+base_hit safety
+base_on_balls walk pass
+base_runner runner
+baseball_game baseball
 basement cellar
 bases >base
+bases-on-balls >base_on_balls
 bash knock bang smash belt do
 basically fundamentally essentially
 basis footing ground base foundation groundwork
 bask enjoy relish savor
+basketball_team five
 bastard shit prick sob illegitimate
 baste clobber batter
 bat at-bat flutter
 batch deal flock heap lot mass mess mint mountain
 bathing washup
+bathing_suit swimsuit
 bathroom bath toilet lavatory can john privy
 bathtub bath tub
 baton wand
@@ -727,12 +802,16 @@ batter hitter slugger buffet clobber baste
 battered beat-up
 batting >bat
 battle conflict fight engagement struggle combat
+battle_cry cry
 battlefield battleground field
 battlefront front
 battleground battlefield field
 bawdyhouse brothel
 bawl bellow
 bay quest
+be_after plan
+be_intimate love know bed bang
+beacon_light beacon
 bead drop pearl
 beadier >beady
 beadiest >beady
@@ -741,6 +820,11 @@ beak bill
 beam shine
 beaming glad
 bear deliver birth have
+bear_in_mind mind
+bear_on refer pertain relate concern touch affect impact
+bear_out corroborate underpin support
+bear_upon affect impact touch
+bear_witness testify prove evidence show attest
 beard whiskers
 bearded bewhiskered whiskered
 bearer carrier toter
@@ -748,6 +832,7 @@ bearing heading aim
 beast animal brute creature wolf savage wildcat
 beat round pulse pulsation heartbeat crush shell vanquish
 beat-up battered
+beat_out beat crush shell vanquish
 beaten >beat
 beating whipping licking
 beatnik beat
@@ -763,6 +848,9 @@ bedamn curse damn imprecate
 bedding litter
 bedraggled broken-down dilapidated
 bedroom chamber
+beef_cattle beef
+beef_man cattleman
+beef_up strengthen fortify
 beefier >beefy
 beefiest >beefy
 beefy burly husky
@@ -777,6 +865,7 @@ befog obscure fog cloud mist
 befogged >befog
 befogging >befog
 before earlier ahead
+before_long soon shortly presently
 befuddle confuse throw fox confound
 befuddled baffled bewildered confused lost mixed-up
 beg implore pray solicit tap
@@ -811,9 +900,11 @@ bellied >belly
 belligerent aggressive militant war-ridden
 bellow holler hollering roar roaring bawl
 belly abdomen stomach
+belong_to belong
 beloved darling dear
 below beneath
 belowground underground
+belt_out belt
 belying >belie
 bemoan deplore lament bewail
 bench terrace
@@ -844,6 +935,7 @@ best outdo scoop better
 bestial brute brutal
 bestow confer
 bet stake wager play
+bet_on back gage stake game punt
 betray sell
 betrayal treachery treason
 betted >bet
@@ -872,6 +964,7 @@ bidden >bid
 bidding command bid
 bide abide stay
 big large boastfully
+big_league majors
 bigger larger
 biggest >big
 bilk thwart queer spoil foil cross frustrate baffle
@@ -880,6 +973,7 @@ billion million
 billow wallow
 bind adhere bond stick tie attach
 biography life
+biological_warfare bw
 bipartisan two-way
 bird fowl
 birthplace cradle provenance
@@ -901,6 +995,7 @@ blabbing >blab
 black blackness
 black-haired dark-haired
 black-market black contraband
+black_eye mouse
 blacken black sear scorch
 blackened black
 blackening darkening
@@ -920,6 +1015,8 @@ blast bang clap eruption blare smash nail boom
 blasting ruinous blaring
 blatant blazing conspicuous clamorous vociferous
 blaze blazing hell
+blaze_away blaze
+blaze_out blaze
 blazing dazzling glaring blatant conspicuous
 bleached faded colored
 bleak black dim bare desolate stark
@@ -942,9 +1039,13 @@ blithe lighthearted
 blithely happily merrily gayly jubilantly
 bloc axis
 block barricade blockade stop bar obstruct hinder embarrass
+block_off blockade barricade block stop bar
+block_out screen
 bloke chap fellow fella lad cuss
 blond blonde light-haired
 blonde blond light-haired
+blood_relative cognate
+blood_transfusion transfusion
 bloodied >bloody
 bloodier >bloody
 bloodiest >bloody
@@ -955,13 +1056,17 @@ bloom blooming flower blossom
 blooming bloom
 blossom flower bloom prime peak heyday flush unfold
 blot spot stain
+blot_out obscure obliterate veil hide
 blotted >blot
 blotting >blot
 blow bump
+blow_out blow extinguish quench
+blow_up explode detonate enlarge magnify
 blown >blow
 blue bluish
 blue-collar working-class
 blue-ribbon select
+blue_air blue
 bluer >blue
 bluest >blue
 bluish blue
@@ -980,12 +1085,17 @@ boastful big
 boastfully big large
 boater panama sailor
 boatload carload
+bobby_pin grip
 bode portend omen presage augur forecast predict
+bodily_function activity
+body_of_water water
 bodybuilder muscleman
 bodyguard escort
+bog_down bog mire
 bogey bogy
 bogus fake phony bastard
 bogy bogey
+boil_down reduce concentrate
 boiler kettle
 boiling stewing
 boisterous unruly
@@ -993,9 +1103,13 @@ boldness daring nerve brass face cheek
 bolshevik marxist red
 bolsheviki >bolshevik
 bolt rigidly stiffly bang slap smack
+bolt_out bolt
 bomb fail
+bomb_calorimeter bomb
+bomb_shelter bombproof
 bond adhere bind stick tie attach
 bone os
+bone_marrow marrow
 bonier >bony
 boniest >bony
 bonnet hood cowling
@@ -1003,6 +1117,7 @@ bonus fillip incentive
 bony cadaverous emaciated gaunt haggard pinched skeletal wasted osseous
 boo hiss
 booby dumbbell dope
+booby_trap pitfall
 book volume reserve hold
 booked engaged
 booking engagement reservation
@@ -1013,6 +1128,7 @@ booth stall
 booty loot plunder prize
 booze liquor spirits
 border borderline margin surround ring skirt bound
+border_on approach
 borderline marginal
 bore tire drill
 boring dull irksome slow tedious tiresome wearisome
@@ -1037,9 +1153,11 @@ bounds boundary bound
 bouquet corsage fragrance sweetness
 bout turn round
 bow submit defer accede
+bow_down prostrate bow
 bowl trough
 bowlder boulder
 box package
+boxed_in boxed
 brace couple pair span yoke poise steady stabilize
 braced buttressed
 bracing brace
@@ -1053,6 +1171,7 @@ brainier >brainy
 brainiest >brainy
 brainy brilliant
 branch subdivision arm
+branch_out broaden
 branched forked
 brand make denounce mark
 brandish flourish wave
@@ -1066,15 +1185,29 @@ bravery courage
 brazen audacious brassy insolent
 breach transgress offend violate break gap
 bread cabbage dough kale loot scratch sugar
+bread_and_butter support keep livelihood living sustenance
 breadth width
 break interruption interrupt separate
+break_away break chip
+break_down crush analyze analyse dissect
+break_in break
+break_loose explode escape
+break_of_day dawn dawning morning daybreak
+break_off break discontinue stop
+break_open burst split
+break_out erupt
+break_through crack
+break_up disperse dissipate dispel scatter separate part split break
 breakdown dislocation
 breaking break
+breaking_away breakaway
 breakthrough discovery find
 breakup dissolution separation detachment
 breakwater groin
 breast chest bosom tit
+breathe_in inspire
 breathing respiration ventilation
+breathing_space breath
 bred >breed
 breed strain stock engender cover
 breeding education training
@@ -1085,6 +1218,7 @@ bridegroom groom
 bridge span
 bridle check curb
 briefly shortly
+brigadier_general brigadier
 bright brilliant vivid brilliantly brightly
 brighten lighten clear
 brightly brilliantly bright
@@ -1094,9 +1228,19 @@ brilliancy luster lustre splendor
 brilliant superb brainy
 brilliantly brightly bright
 brim rim lip
+brim_over overflow overrun
 brimmed >brim
 brimming >brim
 bring convey take
+bring_back return
+bring_down lower overthrow subvert overturn
+bring_forth generate produce
+bring_forward advance
+bring_in introduce gain clear make earn realize
+bring_on induce produce
+bring_out uncover unveil reveal
+bring_together join bond
+bring_up raise invoke evoke stir arouse rear nurture parent
 bringing delivery
 brink threshold verge
 brisk alert lively merry rattling snappy bracing fresh refreshing
@@ -1127,10 +1271,13 @@ brownish brown dark-brown
 bruise contusion hurt wound injure offend spite
 bruit rumor
 brush thicket
+brush_aside dismiss disregard discount ignore
+brush_up review polish round
 brushing brush
 brutal cruel fell savage vicious
 brute beast wolf savage wildcat animal creature bestial brutal
 bubble ripple babble
+bubble_over overflow
 buck dollar clam
 bucket pail
 buckle warp clasp crumple
@@ -1142,9 +1289,11 @@ buffer cushion soften
 buffet counter sideboard batter buff
 buffoon clown goof
 bug tease badger pester tap intercept
+bug_out start protrude pop bulge
 bugged >bug
 bugging >bug
 build physique figure anatomy shape frame form flesh construct
+build_up build progress
 building edifice construction
 built >build
 built-in inherent integral
@@ -1161,10 +1310,12 @@ bum rat skunk puke tramp grub sponge loaf
 bummed >bum
 bumming >bum
 bump knock find happen chance encounter
+bump_off murder hit dispatch off remove
 bunch clump cluster crowd crew gang bundle
 bundle package packet parcel sheaf bunch cluster clump
 bunk berth
 bunker trap
+buoy_up lighten
 buoyant perky
 burden load encumbrance loading
 bureau agency office authority chest dresser
@@ -1174,8 +1325,12 @@ burlier >burly
 burliest >burly
 burly beefy husky
 burn burning tan fire glow
+burn_down burn fire
+burn_off burn
+burn_up flare burn
 burning combustion burn
 burnt >burn
+burnt_sienna sepia mahogany
 burrow tunnel
 burst explosion salvo volley split break erupt
 bury entomb inter
@@ -1190,14 +1345,23 @@ busied >busy
 busier >busy
 busiest >busy
 business concern
+business_concern business concern
+business_district downtown
+business_enterprise business
+business_firm firm house
+business_leader king power
+business_organization business concern
+business_relationship account
 businesslike earnest
 busses >bus
 bust break raid
 bustle hustle flurry ado fuss stir
+bustle_about bustle hustle
 busy occupy fussy
 but merely simply just only
 butcher slaughter
 butt border adjoin edge march bunt
+butt_against border adjoin edge march butt
 buttocks butt bum can posterior rear rump stern seat
 button push
 button-down conservative
@@ -1205,6 +1369,10 @@ buttoned fastened
 buttressed braced
 buy purchase bribe corrupt
 by past aside away
+by_and_large generally mostly
+by_design intentionally deliberately purposely advisedly
+by_nature naturally
+by_the_way incidentally
 bygone gone
 cabbage bread dough kale loot scratch sugar
 cable line telegraph wire
@@ -1226,14 +1394,22 @@ caliber quality calibre bore gauge
 calibrate graduate
 calibre quality caliber bore gauge
 call name
+call_back recall withdraw remember retrieve recollect think
+call_for request bespeak quest necessitate ask postulate need require
+call_off cancel scratch scrub call
+call_on turn
+call_out exclaim cry outcry shout
+call_up call telephone phone ring
 caller company
 callous calloused thickened
 calloused callous thickened
 calm composure calmness equanimity quiet lull still steady tranquil
+calm_down calm quiet lull still
 calmness composure calm equanimity
 calumniate besmirch
 came >come
 camp encampment bivouac encamp tent
+camp_out camp encamp bivouac tent
 campaign run cause crusade drive movement effort fight press
 camping encampment tenting
 can tin displace fire dismiss sack terminate
@@ -1264,6 +1440,8 @@ capacitance capacity capacitor condenser
 capacitor capacitance condenser
 capacity capability
 cape mantle
+capillary_tubing capillary
+capital_punishment execution
 capitalist capitalistic
 capitalistic capitalist
 capped >cap
@@ -1278,6 +1456,7 @@ caravan train
 card-playing sporting
 cardinal central fundamental key
 care attention aid tending caution precaution
+care_for cherish treasure
 careen stagger reel lurch wobble shift tilt
 career vocation
 carefree freewheeling
@@ -1297,14 +1476,24 @@ carried >carry
 carrier bearer toter
 carry transport pack take
 carry-over transfer
+carry_on conduct deal continue uphold preserve
+carry_out accomplish execute action fulfill fulfil implement
+carry_through accomplish execute action fulfill fulfil save
+carrying_into_action performance execution
 cart haul drag
 cartoon sketch
 cartridge magazine
 carved carven
 carven carved
 carving cutting
+cascade_down cascade
 case instance example event encase
+case_in_point precedent
+cash_register register
 cast mold mould project contrive throw
+cast_aside discard fling toss dispose
+cast_down depress dismay
+cast_off shed cast throw drop
 castigate correct
 castigation going-over chastisement
 castle palace
@@ -1316,6 +1505,9 @@ catapult sling
 catastrophe calamity disaster tragedy
 catastrophic ruinous
 catch haul
+catch_fire erupt ignite
+catch_on tumble twig
+catch_up_with overtake catch
 catching detection
 category class family
 cater provide supply ply
@@ -1324,14 +1516,17 @@ catharsis abreaction
 catted >cat
 catting >cat
 cattle cows oxen
+cattle_thief rustler
 cattleman cowboy cowpuncher puncher cowhand
 caught >catch
+causal_factor determinant
 cause reason grounds do make induce stimulate have get
 caution caveat admonish
 cautious timid conservative
 cautiously carefully conservatively
 cavalry horse
 cavalryman trooper
+cave_in collapse give break founder
 caveat caution
 cavity pit
 cavort frolic skylark sport romp
@@ -1351,6 +1546,7 @@ cent penny
 centenary centennial
 centennial centenary
 center middle heart eye centerfield concentrate focus pore rivet
+center_on center
 centerfield center
 centering focus focusing direction snap
 centimeter cm
@@ -1358,6 +1554,7 @@ central cardinal fundamental key
 centralize concentrate
 century hundred
 cerebral intellectual
+cerebral_cortex cortex
 cerebrate think
 ceremony observance
 certain sure
@@ -1371,6 +1568,7 @@ chagrin humiliation mortification
 chair professorship
 chairman president chair
 chaise daybed
+chalk_up tally
 challenge dispute
 challenging ambitious
 champ champion title-holder
@@ -1378,6 +1576,7 @@ champion champ title-holder fighter hero defend
 championship title
 chance opportunity luck fortune hazard gamble risk adventure casual
 change alteration modification alter modify
+change_over switch shift convert
 changing ever-changing
 channel impart conduct transmit convey carry
 channelled >channel
@@ -1392,6 +1591,7 @@ character quality
 characteristic feature
 characterization delineation picture
 characterize qualify
+charcoal_gray charcoal
 charge complaint accuse
 charm appeal spell capture trance catch captivate beguile fascinate
 charming magic magical wizard
@@ -1407,6 +1607,9 @@ chatting >chat
 cheap inexpensive brassy flash flashy gaudy loud tawdry
 cheat chisel shaft jockey
 check assay
+check_into check
+check_mark check tick
+check_out check
 checkout check
 checkup medical
 cheer cheerfulness sunshine recreate embolden
@@ -1418,6 +1621,8 @@ cheering shouting
 cheery gay sunny
 chela claw
 chelae >chela
+chemical_formula formula
+chemical_reaction reaction
 chemist pharmacist apothecary
 cherish treasure
 cherished precious treasured
@@ -1425,6 +1630,8 @@ chevied >chivy
 chevies >chivy
 chevying >chivy
 chew jaw
+chew_over meditate ponder contemplate muse reflect mull speculate
+chewing_out castigation going-over
 chic smart
 chicago michigan
 chick dame doll skirt bird
@@ -1440,6 +1647,8 @@ childlike simple
 children >child
 chill shiver quiver shudder thrill tingle cool
 chilling shivery
+chin_music prattle
+chin_up chin
 chip bit flake fleck scrap
 chipped >chip
 chipper jaunty
@@ -1457,6 +1666,7 @@ chock wedge
 choice pick selection prime prize quality select
 choir consort
 choke gag fret
+choke_off clog choke foul
 choked clogged
 chomp bite
 choose take select prefer
@@ -1468,6 +1678,7 @@ chose >choose
 chosen >choose
 christ jesus savior
 christendom christianity
+christian_church church
 christianity christendom
 chromium cr
 chronic continuing
@@ -1479,12 +1690,16 @@ chunk ball clod lump clump
 chunkier >chunky
 chunkiest >chunky
 chunky squat
+church_father father
+church_member churchgoer
+church_service church
 churchman cleric divine
 churn boil
 churning roiling turbulent
 chute parachute slide
 cigarette butt
 cilia >cilium
+ciliated_protozoan ciliate
 cilium lash
 cinch breeze picnic snap walkover
 cinema film
@@ -1498,6 +1713,7 @@ circumscribe limit confine
 circumstance context setting
 circumstances fortune destiny fate luck lot portion
 cite mention name refer
+citizens_committee committee
 city metropolis
 civic civil
 civil polite
@@ -1542,11 +1758,13 @@ clause article
 claw hook
 clay mud
 clean pick clear plumb plum fairly fair
+clean_up straighten
 cleaning cleansing
 cleanse clean
 cleansing cleaning
 clear clearly
 clear-cut distinct
+clear_up clarify elucidate
 cleared clear
 clearness clarity lucidity
 cleave split rive
@@ -1564,8 +1782,12 @@ cliff drop
 climate mood
 climax culmination culminate
 climb mount
+climb_down alight
+climb_on mount
+climb_up climb mount ascend
 clinch clench
 cling cleave adhere stick cohere
+cling_to clutch
 clink tinkle
 clip magazine time nip snip trot jog
 clipped >clip
@@ -1579,10 +1801,15 @@ clogged clotted choked
 clogging >clog
 clomp clump
 close finale finish last conclusion end closing ending shut
+close_at_hand imminent impending
+close_in enclose inclose
+close_to approximately about some roughly around
+closed_circuit loop
 closely close tight
 closer nearer
 closet cupboard
 closing conclusion end close ending
+closing_off isolation
 closure closing
 clot coagulate
 cloth fabric material textile
@@ -1625,6 +1852,7 @@ co-ordinates >coordinate
 co-ordinating >coordinate
 co-worker colleague
 coach manager tutor train
+coaching_job coaching
 coagulate clot
 coal-black jet sooty
 coalesce blend flux mix fuse combine merge
@@ -1636,11 +1864,13 @@ coat coating surface
 coating coat finish finishing
 coax wheedle
 cockeyed awry absurd idiotic ludicrous preposterous ridiculous
+coco_palm coconut
 coddle pamper baby spoil indulge
 code codification encipher cipher inscribe
 codification code
 coerce squeeze pressure force
 coffee java
+coffee_shop cafe coffeehouse
 coffeehouse cafe
 cognizance awareness consciousness ken
 cohere cling cleave adhere stick
@@ -1662,6 +1892,7 @@ collect accumulate amass compile
 collection aggregation accumulation assemblage
 collective corporate
 collectively jointly
+collide_with hit strike
 collision hit
 colloquial conversational
 colony settlement
@@ -1676,6 +1907,27 @@ combatting >combat
 combine trust unite compound
 combustion burning
 come arrive get
+come_about happen occur pass
+come_across strike attain discover
+come_after follow succeed
+come_alive awake arouse awaken wake
+come_along appear progress advance
+come_away detach
+come_back return recall
+come_close approximate
+come_down descend fall reduce
+come_forth issue emerge
+come_home click dawn penetrate
+come_in enter come
+come_near approach near
+come_off detach
+come_on surface approach near
+come_out surface appear
+come_to hit strike refer pertain relate concern touch
+come_up arise
+come_up_to address accost
+come_upon strike attain discover
+come_with accompany
 comeback retort return replication counter
 comedian comic
 comedy clowning
@@ -1687,6 +1939,7 @@ coming approach advent upcoming
 command bid bidding require
 commandeer hijack pirate
 commanding dominating
+commanding_officer commander
 commandment teaching
 commemorate mark remember
 commence begin get start
@@ -1694,6 +1947,7 @@ comment remark input commentary notice
 commentary comment
 commentator observer reviewer
 commerce commercialism
+commercial_enterprise business
 commercialism commerce
 commie communist
 commiserate sympathize
@@ -1706,6 +1960,10 @@ committee commission
 committing >commit
 commodity good
 common park green
+common_law precedent
+common_man commoner
+common_sense sense
+common_soldier private
 commonly normally usually ordinarily
 commonplace cliche
 commonwealth state nation country land
@@ -1716,6 +1974,7 @@ communicating communication
 communication communicating
 communique dispatch despatch
 communist commie communistic
+communist_china china
 communistic communist
 commutation commuting
 commute transpose
@@ -1746,6 +2005,7 @@ completed accomplished
 completely wholly entirely totally all altogether whole
 completion culmination closing
 complex composite
+complex_number imaginary
 compliance conformity complaisance deference
 complicate refine elaborate
 complied >comply
@@ -1772,13 +2032,17 @@ computation calculation figuring reckoning
 compute calculate cipher reckon figure
 comrade companion fellow familiar associate
 con convict inmate victimize swindle defraud short-change memorize learn
+con_game con hustle sting
 conceal hide
 concealed hidden
 concede profess confess yield grant
 conceit vanity
 conceive think believe consider
+conceive_of imagine envisage
 concentrate focus center pore rivet
+concentrate_on center
 concentration density denseness
+concentration_camp stockade
 concept conception construct
 conception concept construct
 conceptuality conceptualization
@@ -1807,12 +2071,14 @@ condescension disdain patronage
 condition status precondition discipline train check
 condone excuse
 conduct behavior demeanor deal lead direct
+conducting_wire wire
 conduction conductivity
 conductivity conduction
 conductor director
 confederacy south
 confederate collaborator allied
 confer consult bestow
+confer_with consult
 conference league
 conferred >confer
 conferring >confer
@@ -1833,6 +2099,7 @@ conflict struggle battle
 conflicting contradictory
 confluent merging
 conform adjust adapt
+conform_to meet fit
 conformity compliance
 confound confuse throw fox befuddle
 confrere colleague fellow
@@ -1850,6 +2117,7 @@ conjecture speculation guess surmise hypothesis speculate theorize hypothesize s
 conjoin join marry wed espouse
 conjugated conjugate
 conjunction concurrence coincidence junction
+conjure_up raise invoke evoke stir arouse
 connect link tie associate relate
 connected affiliated attached
 connection link
@@ -1933,6 +2201,7 @@ contortion deformation
 contour shape form configuration
 contraband black black-market
 contraceptive preventive
+contraceptive_device contraceptive preventive
 contract declaration undertake sign
 contraction condensation
 contradict belie
@@ -1947,6 +2216,7 @@ contrivance contraption convenience gadget
 contrive plan project design invent devise formulate forge
 contrived artificial stilted
 control command hold contain check curb moderate
+control_condition control
 controlled >control
 controller accountant
 controlling >control
@@ -1967,9 +2237,11 @@ convinced positive confident
 convulsive spasmodic
 cooccurring concurrent simultaneous
 cook fix ready make prepare
+cook_up concoct manufacture invent
 cookie biscuit
 cooking preparation
 cool chill nerveless
+cool_off calm cool
 cooling chilling
 coolness nip
 coon nigger spade nigra
@@ -1980,6 +2252,7 @@ coordinate organize organise
 coordinated unified
 cop bull copper fuzz pig
 cope contend grapple deal manage
+cope_with meet match
 copied >copy
 coping cope
 copped >cop
@@ -2018,6 +2291,7 @@ counseling guidance counsel direction
 counselled >counsel
 counselling >counsel
 count counting reckoning tally number enumerate matter weigh
+count_on calculate estimate reckon figure forecast
 countenance visage sanction warrant imprimatur
 counter anticipate foresee forestall antagonistic
 counteract antagonize antagonise
@@ -2052,6 +2326,7 @@ cozy snug intimate informal
 cps cycle
 cr chromium
 crack cleft crevice gap check break ace first-rate super
+crack_up crack collapse
 cracked alligatored
 cracking crack snap fracture
 crackle crunch
@@ -2128,17 +2403,20 @@ crony buddy brother
 crook criminal felon outlaw bend twist turn
 crooked corrupt
 crop harvest cultivate work
+crop_up pop
 cropped >crop
 cropping >crop
 cross crisscross mark traverse track cover intersect transverse fussy
 cross-section cross-sectional
 cross-sectional cross-section
+cross_off mark
 crossroad intersection crossing
 crossroads hamlet juncture
 crotchety ornery
 crouch stoop bend bow squat
 crow gloat triumph
 crowd crew gang bunch herd
+crowd_together crowd
 crown top
 crucial important
 crucified >crucify
@@ -2159,6 +2437,7 @@ crush jam press oppress suppress squash squelch mash squeeze
 crushed broken low
 crushing devastating
 cry outcry call yell shout scream holler squall weep
+cry_out exclaim cry outcry shout
 crying >cry
 cryings >cry
 cryptic deep inscrutable mysterious
@@ -2176,6 +2455,7 @@ cultured civilized polite
 cumbersome awkward clumsy inept
 cumuli >cumulus
 cumulus pile heap mound agglomerate
+cup_of_tea bag dish
 cupboard closet
 curb control hold contain check moderate suppress inhibit subdue
 cure remedy therapeutic heal
@@ -2184,6 +2464,7 @@ curiosity wonder curio peculiarity
 curious funny odd peculiar queer singular
 curiously oddly peculiarly
 curl curve
+curl_up curl
 current stream
 currently presently
 curricula >curriculum
@@ -2194,6 +2475,7 @@ cursory casual passing perfunctory
 curst >curse
 curtail restrict curb clip
 curtain drape drapery mantle pall
+curtain_call bow
 curtly short shortly
 curtness abruptness shortness
 curve swerve sheer trend veer cut wind twist
@@ -2209,9 +2491,16 @@ custom-make tailor-make
 customary accustomed habitual
 customer client
 cut reduce trim
+cut_across traverse track cover cross
+cut_back reduce trim cut
+cut_down reduce trim cut slash
+cut_off interrupt disrupt cut
+cut_through traverse track cover cross
+cut_up carve mutilate
 cute precious
 cuter >cute
 cutting slip
+cutting_edge vanguard
 cycle rhythm round
 dab tap pat splash splatter swab
 dabbed >dab
@@ -2247,6 +2536,7 @@ dark-brown brown brownish
 dark-green green light-green
 dark-haired black-haired
 dark-skinned colored dark dusky swart swarthy
+dark_blue navy
 darkness dark shadow
 darling favorite pet beloved dear
 darned blame blessed damn damned goddam goddamn goddamned infernal
@@ -2260,6 +2550,7 @@ daunt dash pall scare
 dauntless audacious brave fearless hardy
 dawn dawning morning daybreak click penetrate
 dawning dawn morning daybreak
+day_by_day daily
 daybed chaise
 daybreak dawn dawning morning
 daydream dream woolgather moon
@@ -2268,6 +2559,10 @@ days years
 daytime day daylight
 dazed stunned stupid groggy
 dazzling blazing glaring
+dead_body body
+dead_end deadlock impasse standstill
+dead_person deceased decedent
+dead_room morgue
 deaden dampen damp
 deadened dead
 deadlier >deadly
@@ -2308,6 +2603,8 @@ decide determine settle resolve
 decidedly unquestionably emphatically definitely
 decision determination conclusion
 decisively resolutely
+deck_of_cards deck
+deck_out attire
 declaim recite inveigh
 declare announce
 decline diminution worsen refuse reject
@@ -2331,6 +2628,7 @@ deem hold
 deep deeply late
 deep-seated planted
 deep-set sunken
+deep_in_thought lost preoccupied
 deepen intensify compound heighten
 deeper >deeply
 deeply profoundly deep
@@ -2364,6 +2662,7 @@ degree grade level stage point
 deign descend
 deity divinity god immortal
 dejection stool
+delaware_river delaware
 delay hold wait holdup detain
 delegate designate assign
 delegation commission mission
@@ -2407,13 +2706,24 @@ dent scratch prick slit
 denture plate
 depart go deviate vary diverge
 department section
+department_of_agriculture agriculture
+department_of_commerce commerce
+department_of_defense defense
+department_of_justice justice
+department_of_labor labor
+department_of_state state
 departure going leaving deviation divergence difference
 depend count bet look calculate reckon
+depend_on ride
+depend_upon ride
 dependable reliable honest true
 dependence dependency
 dependency dependence
 dependent qualified
+dependent_on contingent
+depending_on contingent
 depict picture render show describe draw
+depicted_object subject content
 deplorable distressing pitiful sad sorry miserable woeful wretched
 deplorably sadly woefully
 deplore lament bewail bemoan
@@ -2431,6 +2741,7 @@ depressed down
 depression slump
 deprive strip divest
 deputy lieutenant
+deputy_sheriff deputy
 deranged crazed
 derision ridicule
 derisive gibelike mocking taunting
@@ -2487,12 +2798,14 @@ detection sensing catching
 detective investigator
 detector sensor
 deter discourage dissuade
+detergent_builder builder
 deteriorate drop
 deterioration impairment
 determination finding purpose
 determine find ascertain shape mold influence regulate
 determinedly unfalteringly
 determining determinant
+determining_factor determinant
 deterred >deter
 deterrent balk check handicap
 deterring >deter
@@ -2546,9 +2859,12 @@ dictionary lexicon
 dictum pronouncement
 did >do
 die dice perish go exit expire pass choke croak
+die_away slack
+die_out die
 diethylstilbestrol des
 differ disagree dissent
 difference deviation divergence departure
+difference_of_opinion dispute difference conflict
 differential derivative
 differentiate distinguish separate tell mark
 differentiation distinction
@@ -2559,6 +2875,9 @@ diffident shy timid
 diffuse spread permeate pervade penetrate interpenetrate riddle soft diffused
 diffused soft diffuse
 dig delve
+dig_in entrench
+dig_into probe
+dig_up dig
 digging >dig
 dignity self-respect
 digress stray wander depart straggle
@@ -2580,13 +2899,17 @@ din blare blaring clamor commotion rumpus tumult boom
 dingier >dingy
 dingiest >dingy
 dingy grimy dirty muddied muddy
+dining_table board
 dinned >din
+dinner_party dinner
 dinning >din
 dip dunk souse plunge
 diplomacy delicacy
 dipped >dip
 dipping >dip
 direct target aim place point
+direct_contrast contrast
+direct_current dc
 directing directional directive
 direction way
 directionality directivity
@@ -2658,6 +2981,7 @@ disguise camouflage mask
 disgust revolt repel sicken
 disgusted sick
 disgusting foul loathsome wicked
+dish_up serve dish
 disheartened discouraged
 disheveled frowzled tousled
 dishonor dishonour disgrace shame rape violate assault outrage
@@ -2686,6 +3010,7 @@ dispel disperse dissipate scatter
 dispelled >dispel
 dispelling >dispel
 dispense distribute administer deal lot allot
+dispense_with spare waive relinquish forgo forego
 dispersal dispersion dissemination diffusion
 disperse scatter sprinkle dot dust dissipate dispel
 dispersed spread
@@ -2716,6 +3041,7 @@ dissenter contestant
 dissipate disperse dispel scatter
 dissolution disintegration
 dissolve resolve
+dissolving_agent solvent
 dissuade deter
 distant remote
 distaste antipathy aversion
@@ -2737,6 +3063,7 @@ distressing disturbing deplorable pitiful sad sorry
 distribute administer deal lot dispense allot spread
 distribution dispersion
 district territory dominion
+district_of_columbia dc
 distrust misgiving mistrust suspicion suspect
 disturb upset trouble agitate vex
 disturbance perturbation upset
@@ -2746,6 +3073,7 @@ dive honkytonk diving plunge plunk
 divergence deviation departure difference
 diverse various
 diversion recreation deviation deflection
+diversionary_attack diversion
 diversity variety
 divert deviate
 divertimenti >divertimento
@@ -2762,6 +3090,11 @@ dizzier >dizzy
 dizziest >dizzy
 dizzy light-headed silly
 do make perform execute
+do_away_with extinguish eliminate
+do_by treat handle
+do_good benefit
+do_in neutralize liquidate waste
+do_work work
 dock sorrel
 doctor physician sophisticate
 doctrine philosophy ism
@@ -2775,9 +3108,13 @@ doggerel jingle
 dogging >dog
 dogma tenet
 dogmata >dogma
+dole_out distribute administer deal lot dispense allot
 doleful mournful
 doll dame skirt chick bird
 dollar buck clam
+dollar_bill dollar buck clam
+dollar_sign dollar
+dollar_volume turnover
 domain sphere area orbit field arena land
 dominance ascendancy control
 dominate predominate rule reign prevail
@@ -2788,6 +3125,7 @@ dominion rule district territory
 don wear assume
 donation contribution
 done through
+done_for gone ruined undone
 donned >don
 donning >don
 donor giver
@@ -2810,6 +3148,9 @@ dotted flecked speckled
 dotting >dot
 double two-baser duplicate dual twofold treble
 double-crosser traitor
+double_bass contrabass
+double_over double
+double_up double
 doubly double twice
 doubt uncertainty question
 doubtful dubious
@@ -2818,6 +3159,7 @@ dough bread cabbage kale loot scratch sugar
 dourly sullenly
 dove >dive
 down pop kill devour consume downward
+down_the_stairs downstairs below
 downcast gloomy grim blue depressed down low
 downfall ruin
 downpour cloudburst deluge torrent
@@ -2837,6 +3179,8 @@ draftier >drafty
 draftiest >drafty
 drafty draughty
 drag haul cart
+drag_a_bunt bunt
+drag_out drag
 dragged >drag
 dragging >drag
 drain drainage
@@ -2855,11 +3199,20 @@ draughtier >draughty
 draughtiest >draughty
 draughty drafty
 draw attraction pull force reap
+draw_back withdraw retreat recede retire retract
+draw_close cuddle snuggle nestle nest nuzzle approach near
+draw_in retract attract pull draw
+draw_near approach near
+draw_off withdraw draw
+draw_out prolong extend
+draw_rein harness rein
+draw_together bond
 drawn careworn haggard worn
 dread apprehension fear
 dreadful awful dread fearful frightening terrible abominable painful unspeakable
 dreadfully awfully horribly dismally
 dream daydream woolgather
+dream_up hatch concoct
 dreamer idealist
 dreamier >dreamy
 dreamiest >dreamy
@@ -2870,6 +3223,7 @@ dreariest >dreary
 drearily dismally
 dreary drab blue dark dingy gloomy grim sorry
 dress attire garb clothe garment
+dress_up attire
 dressed attired garbed
 dresser chest bureau
 drew >draw
@@ -2885,11 +3239,19 @@ drip dribble drop
 dripped >drip
 dripping >drip
 drive thrust motor
+drive_away dispel
+drive_off dispel
+drive_out dispel rouse
 driven impelled
 driveway drive
+driving_force drive thrust
 drone monotone
 droop sag flag
 drop bead pearl
+drop_back drag trail
+drop_behind drag trail
+drop_dead die perish go exit expire pass choke croak
+drop_out quit
 dropped >drop
 dropping >drop
 droppings dung muck
@@ -2905,12 +3267,14 @@ drugged doped
 drugging >drug
 drugstore pharmacy
 drum beat
+drum_out oust expel
 drumhead head
 drummed >drum
 drumming >drum
 drunk drunkard
 drunkard drunk
 dry ironic ironical wry
+dry_out dry
 dryer >dry
 dryest >dry
 dryness sobriety
@@ -2920,6 +3284,7 @@ dubbed >dub
 dubbing >dub
 dubious doubtful
 duct channel
+due_date maturity
 dug >dig
 dugout pirogue
 dullard stupid bore
@@ -2951,12 +3316,18 @@ dwarves >dwarf
 dwell brood consist lie
 dweller inhabitant
 dwelling home abode
+dwelling_house dwelling home abode
 dwelt >dwell
+dwindling_away dwindling
 dying death anxious
 each apiece
+each_week weekly
+each_year annually
 eagerness keenness readiness zeal
 earlier before sooner
 earliest earlier
+early_childhood infancy
+early_days youth
 earn gain clear make realize garner
 earnest sincere solemn dear devout
 earnestly seriously
@@ -2971,12 +3342,15 @@ earthquake quake
 earthshaking world-shaking world-shattering
 earthy crude gross vulgar
 ease simplicity comfort
+ease_up give yield flag
 easied >easy
 easier >easy
 easiest >easy
 easily easy
 east eastward orient
 easy leisurely easily slowly slow
+eat_on eat
+eat_up finish consume eat exhaust
 eating feeding
 ebbing ebb wane
 ebony sable
@@ -2986,6 +3360,8 @@ echo reverberation replication repeat resound ring reverberate
 echoes >echo
 eclipse overshadow dominate
 economic economical
+economic_system economy
+economic_value value
 economical economic
 economize husband save
 ecstasy rapture transport
@@ -2997,10 +3373,12 @@ edgier >edgy
 edgiest >edgy
 edgy jumpy restive
 edifice building
+edit_out edit cut
 editorial column
 educate train develop prepare
 educated enlightened
 education instruction teaching
+educational_activity education instruction teaching
 efface obliterate
 effect consequence outcome result event issue upshot impression effectuate
 effective efficacious efficient
@@ -3013,6 +3391,8 @@ effluent wastewater
 effort attempt endeavor try exertion sweat
 effortless casual
 egg eggs
+egg_laying laying
+egg_on prod incite
 eggs egg
 ego egotism self
 egotism ego
@@ -3029,8 +3409,16 @@ elder senior older
 elderly aged older senior
 elector voter
 electric electrical
+electric_chair chair
+electric_circuit circuit
+electric_current current
+electric_discharge discharge spark arc
+electric_light bulb
+electric_outlet outlet
 electrical electric
+electrical_shock shock
 electrifying thrilling
+electroshock_therapy electroshock
 electrostatic static
 elegant graceful refined
 element component constituent factor ingredient
@@ -3053,6 +3441,7 @@ emanation emission
 emancipate liberate
 emancipated liberated
 embark ship enter
+embark_on start commence
 embarrass obstruct blockade block hinder
 embarrassed abashed
 embarrassing awkward sticky
@@ -3079,6 +3468,7 @@ emission emanation discharge
 emit breathe
 emitted >emit
 emitting >emit
+emotional_state spirit
 emotionalism emotionality
 emotionality emotionalism
 emphases >emphasis
@@ -3106,10 +3496,13 @@ encounter brush clash skirmish meeting meet see find happen
 encourage promote advance boost further
 encouragement boost
 encroach impinge entrench trench
+encroach_upon invade
 encroachment invasion intrusion trespass violation
 encrust beset
 encumbrance burden load
 end terminal ending stop finish terminate cease
+end_point endpoint termination resultant
+end_up finish
 endanger jeopardize menace threaten imperil peril queer expose
 endearing lovely
 endeavor enterprise attempt effort try strive
@@ -3136,6 +3529,8 @@ engaged occupied
 engagement battle conflict fight date appointment
 engender breed beget get father mother sire generate
 engineering technology
+english_language english
+english_people english
 engrave scratch grave inscribe
 engraved inscribed
 engross steep immerse engulf plunge absorb engage occupy
@@ -3182,6 +3577,7 @@ entirety totality
 entitle title
 entomb bury inter
 entrance entranceway entry
+entrance_hall hall foyer lobby vestibule
 entranceway entrance entry
 entrant newcomer fledgling starter freshman
 entrench impinge encroach trench
@@ -3197,6 +3593,7 @@ envisage imagine
 envision visualize project fancy see figure picture image foresee
 ephemeral passing short-lived
 epic heroic
+epic_poem epic
 epicure gourmet
 epigram quip
 epithet name
@@ -3204,6 +3601,7 @@ epitome prototype paradigm image
 epitomize typify
 epoch era
 equal peer match be touch rival adequate
+equal_to capable
 equality equivalence equation par
 equalled >equal
 equalling >equal
@@ -3234,12 +3632,14 @@ erudite learned
 erupt flare
 escapade adventure
 escape flight miss
+escape_from shake
 escaped loose
 eschew shun
 escort bodyguard accompaniment see
 escritoire secretary
 especially particularly peculiarly specially
 espouse adopt follow marry wed conjoin
+esprit_de_corps morale
 essay try seek attempt assay test prove examine
 essence substance core center heart marrow meat pith sum
 essential necessity requirement necessary indispensable
@@ -3257,6 +3657,7 @@ eternal everlasting perpetual unending endless interminable
 eternally everlastingly forever
 ethereal aerial airy
 ethic value-system
+ethical_motive ethics morals morality
 ethics morals morality
 ethnic cultural pagan
 evade hedge parry elude skirt dodge duck sidestep bilk
@@ -3265,6 +3666,7 @@ evaluation rating valuation
 evangelist gospeler
 evaporation vaporization vapor
 even fifty-fifty
+even_so however nevertheless withal still yet nonetheless notwithstanding
 evening eve even
 event case
 eventually finally
@@ -3272,6 +3674,10 @@ ever always
 ever-changing changing
 everlasting eternal perpetual unending complete consummate gross perfect pure
 everlastingly eternally forever
+every_bit equally as
+every_week weekly
+every_which_way randomly indiscriminately haphazardly willy-nilly arbitrarily
+every_year annually
 everyday mundane routine unremarkable casual daily
 evidence grounds attest certify manifest demonstrate testify prove show
 evident apparent manifest patent plain unmistakable discernible observable
@@ -3308,6 +3714,7 @@ excess surplus extra redundant spare
 excessive undue extravagant exuberant
 exchange change interchange commute convert
 excise strike scratch expunge
+excise_tax excise
 excitability irritability
 excite stimulate
 excited aroused emotional
@@ -3400,6 +3807,7 @@ expulsion ejection exclusion
 expunge strike scratch excise
 exquisite keen
 extend widen broaden run go pass lead
+extend_to reach touch
 extended lengthy prolonged
 extensive extended blanket broad wide
 extenuate mitigate
@@ -3425,6 +3833,7 @@ exuberant ebullient high-spirited excessive extravagant
 exultant jubilant rejoicing triumphant
 exultation rejoicing
 eye eyeball
+eye_socket orbit
 eyeball orb
 eyebrow brow
 eyelid lid
@@ -3435,6 +3844,8 @@ fabulous mythic mythological
 facade frontage frontal
 face expression look aspect confront
 face-to-face opposite
+face_lifting lift
+face_up confront face
 facet aspect
 facetious tongue-in-cheek
 facetiously tongue-in-cheek
@@ -3448,6 +3859,7 @@ factory mill
 factual actual
 faculty staff
 fade melt wither
+fade_out dissolve
 faded bleached weakened
 fail neglect miscarry
 faint swoon weak dim shadowy vague
@@ -3461,7 +3873,14 @@ faithfully reliably
 fake sham faker fraud pseudo forge manipulate falsify cook
 faker fake fraud sham pseudo
 fall autumn spill tumble descend
+fall_away slip
+fall_back lag
+fall_behind lose recede lag
+fall_in collapse give break founder
+fall_off slump sink
+fall_out follow
 fallen >fall
+falling_off slump slack falloff
 falloff slump slack
 false mistaken
 falsified >falsify
@@ -3474,6 +3893,7 @@ famed far-famed famous illustrious notable noted
 familiarity acquaintance
 family household house home
 famous famed far-famed illustrious notable noted
+fan_out diffuse spread
 fanatic fiend
 fancied >fancy
 fancier >fancy
@@ -3489,6 +3909,7 @@ far-off faraway
 faraway far-off
 fare menu transportation do come
 farewell leave parting
+farm_out subcontract job
 farming agriculture husbandry land
 farmland tilth
 farther further
@@ -3518,6 +3939,7 @@ fattiest >fatty
 fatty fat
 fault mistake error defect flaw blame
 favor prefer
+favorable_position superiority
 favored favorite pet preferred
 favorite darling pet favored preferred
 fawn dun
@@ -3534,12 +3956,15 @@ february feb
 fecund fertile prolific
 fecundity fruitfulness
 fed >feed
+federal_soldier federal
 fedora stetson
 feeble faint
 feebleness infirmity debility
 feed give
+feed_bunk bunk
 feeding eating
 feel spirit tone feeling flavor look smell experience find
+feel_for pity
 feeler antenna overture advance approach
 feeling impression belief notion opinion
 feet >foot
@@ -3549,6 +3974,8 @@ felicity happiness
 fell drop fly vanish
 fella chap fellow lad cuss bloke
 fellow chap fella lad cuss bloke companion comrade familiar
+fellow_feeling sympathy
+fellow_worker colleague co-worker
 fellowship family company companionship society
 felon criminal crook outlaw
 felt >feel
@@ -3576,6 +4003,11 @@ fiat decree order
 fictive false pretended sham
 fiddle violin
 field battlefield battleground
+field_general quarterback
+field_glasses binoculars
+field_goal basket
+field_of_battle battlefield battleground field
+field_of_operation field
 fiend monster devil demon
 fiendish infernal satanic unholy
 fierce ferocious furious savage vehement violent trigger-happy
@@ -3588,14 +4020,24 @@ fig figure
 figged >fig
 figging >fig
 fight battle conflict engagement fighting combat scrap contend struggle
+fight_back fight oppose defend
+fight_down fight oppose defend
 fighter combatant belligerent
 fighting fight combat scrap active
 figure fig build physique anatomy shape frame form flesh
+figure_of_speech figure image
+figure_out solve lick work
 figurine statuette
 figuring calculation computation reckoning
 file register
+file_away file
+file_cabinet file
 fill filling
 fill-in substitute relief
+fill_in shade
+fill_out complete
+fill_up fill
+fille_de_chambre chambermaid
 filling fill
 fillip bonus
 film movie picture flick cinema shoot take
@@ -3608,6 +4050,8 @@ finale finish last conclusion close
 finally eventually ultimately
 financial fiscal
 find happen chance bump encounter detect observe discover notice
+find_oneself find
+find_out determine find ascertain learn hear discover see
 finding determination
 fine ok okay finely delicately
 fine-grained powdered powdery pulverized
@@ -3616,6 +4060,7 @@ fineness thinness
 finger thumb feel
 finicky fussy particular
 finish coating finishing finale last conclusion close complete
+finish_up finish
 finishing coating finish
 fire firing discharge
 firearm piece small-arm
@@ -3629,32 +4074,42 @@ firmness resolve resolution
 first foremost
 first-class excellent splendid
 first-rate ace crack super topnotch
+first_moment expectation
+first_of_all first foremost
+first_off first foremost
+first_step initiative opening
 fiscal financial
 fish angle
 fisher fisherman
 fisherman fisher
 fishes >fish
+fishing_tackle tackle rig
 fishmonger fishwife
 fishwife fishmonger
 fishwives >fishwife
 fit tantrum scene paroxysm suit accommodate go primed set
+fit_in consort accord concord agree
+fit_out equip fit outfit dress clothe garb garment
 fitted >fit
 fitter >fit
 fittest >fit
 fitting meet
 five quintet
 fix hole jam mess muddle pickle repair mend bushel
+fix_up arrange
 fixed set rigid
 fixing repair fix fixture mend
 fixture regular
 flail thrash thresh lam
 flair genius dash style
 flame fire
+flame_up flare
 flank wing
 flap fuss roll undulate wave
 flapped >flap
 flapping >flap
 flare flair
+flare_up erupt flare
 flash blink wink twinkle
 flashier >flashy
 flashiest >flashy
@@ -3686,6 +4141,7 @@ flew >fly
 flick flicker flip thumb riffle leaf
 flicker waver flutter quiver flick
 flight flying
+flight_of_stairs flight
 flimsier >flimsy
 flimsiest >flimsy
 flimsy unconvincing
@@ -3694,6 +4150,7 @@ flip somersault somersaulting toss throw switch
 flipped >flip
 flipping >flip
 flirt coquette romance mash toy play
+flirt_with entertain
 flit flutter fleet dart
 flitted >flit
 flitting >flit
@@ -3706,12 +4163,14 @@ flogging >flog
 flood inundation deluge torrent swamp
 flooded afloat
 floor flooring level story
+floor_board floorboard
 flooring floor
 florid ruddy
 flounder stagger
 flourish boom thrive expand prosper
 flout scoff jeer barrack
 flow flowing flux run feed course
+flow_rate flow
 flower bloom blossom
 flowering unfolding
 flowing flow
@@ -3726,18 +4185,23 @@ flush flower prime peak heyday bloom blossom blush crimson
 flushed rosy crimson red red-faced
 flutter waver flicker flit fleet dart quiver
 fly wing
+fly_high thrive prosper flourish
 flyer circular bill broadside
 flying fast-flying quick fast
 foam froth sparkle
+focal_point focus
 foci >focus
 focus focusing direction centering concentrate center pore rivet
+focus_on center
 focusing focus direction centering
 foe enemy opposition
 foible idiosyncrasy
 foil thwart queer spoil cross frustrate baffle bilk
 fold crease bend congregation faithful
+fold_up fold
 foliage leaf
 folk folks
+folk_music folk
 folks folk
 following pursuit chase next
 folly foolishness stupidity
@@ -3745,18 +4209,25 @@ fond affectionate tender warm
 fondly lovingly
 fondness fancy affection tenderness heart
 food nutrient
+food_for_thought food
 foodstuff grocery
 fool sap chump gull mark sucker dissipate shoot
+fool_around fool
 foolhardier >foolhardy
 foolhardiest >foolhardy
 foolhardy reckless
 fooling casual
 foolishness folly madness
 foot pick hoof
+foot_soldier infantryman subordinate underling
+football_team eleven
 footing terms basis ground
 footpath pathway
 footprint step
 footstep step
+for_a_while awhile
+for_good permanently
+for_sure surely certainly sure
 forbad >forbid
 forbade >forbid
 forbid prohibit proscribe veto disallow prevent forestall foreclose preclude
@@ -3818,6 +4289,7 @@ forswear retract
 forswore >forswear
 forsworn >forswear
 fort garrison fortress
+fort_up fort
 forte specialty strength
 forte-piano piano
 forth away off forward
@@ -3840,6 +4312,7 @@ fostering breeding nurture raising rearing
 fought >fight
 foul contaminate disgusting loathsome wicked fetid foul-smelling stinking
 foul-smelling fetid foul stinking
+foul_up fumble muff blow flub spoil fluff
 fouled foul
 found establish launch plant constitute institute
 founder beginner father
@@ -3847,9 +4320,11 @@ founding initiation foundation institution creation innovation introduction
 fountain spring outflow
 fountainhead well head
 four foursome
+four_times fourfold
 fourfold quadruple
 foursome four
 fourth one-fourth quarter
+fourth_dimension time
 fowl poultry bird
 foyer hall lobby vestibule
 fracas altercation
@@ -3859,6 +4334,8 @@ fragrance aroma perfume scent bouquet sweetness
 frail imperfect weak
 frambesia yaws
 frame border
+frame_in frame border
+frame_up frame
 framework model fabric
 framing frame
 frank blunt candid forthright outspoken point-blank
@@ -3870,14 +4347,20 @@ fraud fake faker sham pseudo
 freak monster monstrosity nut
 free liberate release loose rid
 free-swimming unattached
+free_radical radical
+free_rein play
+free_will discretion
 freedom exemption
 freer >free
 freest >free
 freeway pike superhighway thruway
 freewheeling carefree
+freeze_down freeze
+freeze_out freeze
 freezing freeze
 freight cargo load loading shipment
 freighter bottom
+french_horn horn
 frenzied manic frantic
 frenzy craze delirium fury hysteria
 frequent patronize shop sponsor haunt
@@ -3896,6 +4379,7 @@ friendliest >friendly
 friendly favorable
 fright fear
 frighten fright scare
+frighten_away daunt dash pall scare
 frightened scared panicked panic-stricken terrified
 frightening awful dread dreadful fearful terrible
 frightful horrifying horrible ugly terrible awful tremendous
@@ -3908,6 +4392,9 @@ frolic play romp caper skylark sport cavort
 frolicked >frolic
 frolicking >frolic
 front battlefront look face breast
+front_line battlefront front
+front_room parlor
+frontier_settlement outpost
 frost freeze ice
 froth foam
 frown glower lower
@@ -3918,6 +4405,7 @@ fruitless futile vain
 frustrate thwart queer spoil foil cross baffle bilk torment
 frustrated disappointed discomfited
 frustration defeat
+fuck_up fumble muff blow flub spoil fluff
 fuel fire
 fuelled >fuel
 fuelling >fuel
@@ -3929,6 +4417,9 @@ fulfilling >fulfil
 full entire total fully
 full-grown adult big grown grownup
 full-of-the-moon full
+full_complement complement
+full_moon full-of-the-moon full
+full_of_life lively vital
 fullness richness
 fully full amply
 fulminate rail
@@ -3940,12 +4431,14 @@ fun merriment play sport
 function map purpose role use work operate go run
 fund store stock
 fundamental cardinal central key rudimentary underlying
+fundamental_law constitution
 fundamentally basically essentially
 funned >fun
 funnier >funny
 funniest >funny
 funning >fun
 funny comic curious odd peculiar queer singular
+funny_house nuthouse
 fur pelt
 furious ferocious fierce savage enraged maddened
 furnish supply provide render
@@ -3995,6 +4488,7 @@ gamble chance risk hazard adventure
 gambling play
 gamecock hell-rooster
 gang pack ring mob crowd crew bunch
+gang_up gang
 gap spread opening
 gape gawk yawn
 gaping agape
@@ -4002,6 +4496,7 @@ gapped >gap
 gapping >gap
 garb attire dress
 garbage refuse
+garbage_can dustbin
 garbed attired dressed
 garbled confused disjointed disordered scattered
 garner earn
@@ -4014,6 +4509,7 @@ gassed >gas
 gasses >gas
 gassing >gas
 gather garner collect meet assemble
+gather_up collect
 gathering assemblage assembly
 gaudier >gaudy
 gaudiest >gaudy
@@ -4054,11 +4550,39 @@ geographic geographical
 geographical geographic
 geometric geometrical
 geometrical geometric
+george_washington washington
 germ source seed
 germinate shoot sprout evolve develop
 gesticulate gesture motion
 gesture motion gesticulate
 get acquire become go
+get_across click dawn penetrate
+get_ahead gain advance win
+get_along do fare come
+get_around break bypass
+get_at access
+get_away escape
+get_behind drag trail
+get_by cope contend grapple deal manage
+get_down lower
+get_going start go
+get_hold_of take reach contact
+get_in enter arrive
+get_in_touch connect
+get_into enter
+get_it tumble twig
+get_married marry wed conjoin espouse
+get_on board
+get_onto tumble twig
+get_out exit leave
+get_over traverse track cover cross
+get_rid_of remove extinguish eliminate
+get_the_best overcome
+get_the_picture comprehend savvy dig grasp compass apprehend
+get_to reach make
+get_together assemble gather meet
+get_up arise rise
+get_word learn hear discover see
 getting >get
 ghastlier >ghastly
 ghastliest >ghastly
@@ -4085,9 +4609,22 @@ girlfriend girl
 girlish schoolgirlish
 girt >gird
 give spring yield afford
+give_away disclose reveal discover expose divulge break
+give_birth deliver bear birth have
+give_ear attend hang
+give_forth exhale emanate
+give_in submit bow defer accede yield succumb
+give_off emit
+give_out emit distribute
+give_rise produce
+give_thanks thank
+give_up forfeit waive forgo forego abandon
+give_vent vent ventilate
+give_way give yield collapse break founder
 given presumption precondition granted apt minded tending
 giver donor
 giving gift
+giving_up yielding surrender
 glad happy
 gladder >glad
 gladdest >glad
@@ -4140,9 +4677,38 @@ glycerine glycerol
 glycerol glycerine
 gm gram
 gnaw erode
+gnaw_at erode gnaw
 gnawn >gnaw
 gnome dwarf
 go travel move proceed
+go_about approach
+go_after chase trail tail tag dog track pursue
+go_against violate break transgress offend breach
+go_along continue proceed keep
+go_around spread circulate
+go_away go depart leave
+go_back recur
+go_by elapse lapse pass surpass
+go_down descend fall sink settle
+go_far arrive
+go_for apply hold accept consent
+go_forward proceed continue
+go_in enter
+go_into enter
+go_off bolt
+go_on continue proceed keep happen occur pass
+go_out exit leave
+go_over review survey
+go_past surpass pass exceed transcend overstep top
+go_steady date see
+go_through experience see
+go_to attend
+go_to_bed bed retire
+go_to_sleep bed retire
+go_under sink settle set
+go_up rise lift arise climb
+go_with accompany
+go_wrong fail miscarry
 goad prod urging spur
 goal end finish destination
 goat butt
@@ -4156,6 +4722,7 @@ godlike divine
 goes >go
 going departure leaving passing loss exit expiration release
 going-over castigation
+going_away departure going leaving
 goings-over >going-over
 gold amber golden gilded gilt
 golden gilded gilt gold prosperous
@@ -4164,6 +4731,10 @@ goner toast
 good goodness full well thoroughly
 good-bye adieu adios
 good-looking fine-looking better-looking handsome
+good_deal batch deal flock heap lot mass mess mint
+good_example exemplar example model
+good_for_you healthy salubrious
+good_will grace
 goodness good
 goof sin blunder
 goose goof jackass
@@ -4224,8 +4795,11 @@ gratuitous complimentary free
 grave tomb sedate sober solemn dangerous grievous serious severe
 gravely soberly badly severely seriously
 graven >grave
+graven_image idol god
 graveyard cemetery
 gravid big expectant great large heavy
+gravitational_attraction gravity
+gravitational_force gravity
 gravity sobriety
 gray grey gray-haired
 gray-haired grey gray
@@ -4235,6 +4809,10 @@ greasier >greasy
 greasiest >greasy
 greasy oily
 great outstanding
+great_britain britain
+great_deal batch deal flock heap lot mass mess mint
+great_depression depression
+great_power power
 greatcoat overcoat
 greatest sterling superlative
 greatness immensity
@@ -4244,9 +4822,11 @@ greedier >greedy
 greediest >greedy
 greedy grasping
 greek hellenic grecian
+greek_chorus chorus
 green greenness park common light-green dark-green
 greenhouse nursery
 greens green
+greenwich_village village
 greet recognize
 grew >grow
 grey gray gray-haired
@@ -4273,14 +4853,17 @@ grittiest >gritty
 gritty granular game spirited
 groan moan
 grocery market foodstuff
+grocery_store grocery market
 groggier >groggy
 groggiest >groggy
 groggy dazed
 groom bridegroom prepare train dress
 groove channel rut
 grope fumble
+gross_national_product gnp
 grotesque monstrous antic fantastic
 ground land earth reason anchor
+ground_level grade
 grounder hopper
 groundless idle unwarranted wild
 grounds evidence yard
@@ -4308,13 +4891,16 @@ grumble rumble grumbling murmur murmuring mutter muttering scold croak
 grumbling rumble grumble murmur murmuring mutter muttering
 guarantee warrant vouch ensure insure assure secure
 guard ward
+guard_duty guard
 guardian defender
 guerrilla irregular
 guess conjecture surmise speculation hypothesis guessing shot think suppose
 guessing guess shot
 guidance counsel counseling direction
 guide usher steer maneuver direct point head lead take
+guide_on guide
 guidepost signpost
+guiding_light luminary notable
 gulf disconnect
 gull fool dupe
 gullible green
@@ -4324,6 +4910,7 @@ gummier >gummy
 gummiest >gummy
 gummy pasty sticky
 gun artillery
+gun_barrel barrel
 gunfire gunshot
 gunman gunslinger gun shooter
 gunned >gun
@@ -4341,6 +4928,7 @@ guy cat
 gymnastic acrobatic athletic
 gyrate spiral coil spin whirl reel
 gyration rotation revolution
+haberdashery_store haberdashery
 habit use
 habitual accustomed customary
 hack hacker ward-heeler chop cut
@@ -4351,6 +4939,8 @@ haggle huckster
 hail acclaim herald come
 half one-half
 half-time part-time
+half_a_dozen six sextet
+half_dozen six
 halfway center middle midway
 halfways >halfway
 hall hallway foyer lobby vestibule
@@ -4365,6 +4955,9 @@ hamlet crossroads
 hammer cock forge
 hamper shackle bond halter cramp strangle handicap hinder
 hand paw pass reach give
+hand_brake emergency
+hand_out distribute
+hand_over deliver render
 handbag bag purse
 handclasp shake handshaking
 handicap disability impairment disable invalid incapacitate
@@ -4377,11 +4970,17 @@ hands custody manpower men
 handshaking shake handclasp
 handsome fine-looking good-looking better-looking big giving liberal
 handwriting hand script
+hang_around loiter lounge loaf tarry linger lurk
+hang_back drag trail
+hang_in persevere persist
+hang_on append tack persevere persist
+hang_up hang
 hangout haunt resort repair
 hanker long yearn
 haphazardly randomly indiscriminately willy-nilly arbitrarily
 hapless miserable pathetic piteous pitiable pitiful poor wretched
 happen occur pass befall
+happen_upon strike attain discover
 happening occurrence
 happily merrily gayly blithely jubilantly
 happiness felicity
@@ -4390,6 +4989,8 @@ harbor haven hold entertain nurse
 hard difficult firmly
 hard-boiled hardened
 hard-pressed distressed
+hard_put distressed hard-pressed
+hard_worker slave
 hardened hard-boiled treated
 harder >hard
 hardest >hard
@@ -4409,6 +5010,7 @@ harrow disk
 harry chivy beset plague molest provoke ravage
 harsh rough
 harshness scratchiness roughness
+harvard_university harvard
 harvest crop reap glean
 has >have
 haste hurry rush rushing
@@ -4435,6 +5037,9 @@ haunt hangout resort repair stalk obsess ghost
 haunted obsessed preoccupied
 haunting persistent
 have hold feature
+have_got have hold
+have_in_mind mean
+have_on wear
 haven harbor
 haversack knapsack
 hawaii hi
@@ -4447,6 +5052,11 @@ hazier >hazy
 haziest >hazy
 hazy misty bleary blurred fuzzy
 head lead
+head_covering veil
+head_of_hair mane
+head_off avert avoid
+head_start start
+head_up head
 headache concern worry vexation
 heading head bearing aim
 headland head
@@ -4461,6 +5071,7 @@ heard >hear
 hearer listener
 hearing audience
 heart bosom pump
+heart_rate pulse
 heartbeat pulse pulsation beat flash instant twinkling wink
 hearth fireplace fireside
 heartier >hearty
@@ -4468,6 +5079,8 @@ heartiest >hearty
 heartily warmly
 hearty solid square substantial
 heat hotness
+heat_energy heat
+heat_up heat
 heater fastball smoke bullet
 heating warming heat
 heaven paradise nirvana
@@ -4497,13 +5110,16 @@ hellion devil
 hello hi
 help aid assist assistance assistant helper supporter
 helper assistant help supporter
+helping_hand hand
 helpless lost
 helplessness weakness
+hem_in besiege surround
 hence therefore thence thus so
 henpecked dominated
 herald trumpeter forerunner predecessor announce acclaim hail
 herculean powerful
 herd crowd
+here_and_now moment
 hereafter hereinafter
 hereinafter hereafter
 heretofore hitherto yet
@@ -4513,18 +5129,26 @@ heroism gallantry valor
 hesitancy hesitation
 hesitate waver waffle pause
 hesitation hesitancy
+het_up heated
 hex curse
 heyday flower prime peak bloom blossom flush
 hi hello hawaii
 hid >hide
 hidden concealed secret
 hide fell pelt skin conceal
+hide_out hide
 hideaway hideout retreat
 hideous horrid outrageous repulsive
 hideout hideaway
 high-pitched high
 high-priced costly dear
 high-spirited ebullient exuberant
+high_quality superiority
+high_school high highschool
+high_society society
+high_spirits elation
+high_temperature hotness heat
+high_up high
 highlight foreground spotlight
 highly extremely
 highschool high
@@ -4532,21 +5156,25 @@ highwayman hijacker
 hijack commandeer pirate
 hijacker highwayman
 hike tramp rise boost
+hike_up hike boost
 hilarious screaming
 hilarity glee
 hill mound
 hillbilly bushwhacker
 hillock knoll mound
 hinder impede obstruct blockade block embarrass
+hinge_on ride
 hint breath clue suggest
 hip pelvis
 hipper >hip
 hippest >hip
 hire engage employ rent charter lease
+hired_man hand
 hissing hiss fizzle
 history account chronicle story
 histrionics theatrical representation
 hit striking strike
+hit_it_up souse soak
 hitch tour arrest check halt stay stop catch limp
 hither here
 hitherto heretofore yet
@@ -4561,13 +5189,25 @@ hock soak
 hodgepodge patchwork jumble
 hoist lift wind
 hold clasp clench clutch clutches grasp grip appreciation keep
+hold_back check arrest stop contain restrain keep
+hold_in enclose confine control hold contain check curb moderate
+hold_off wait
+hold_on grasp stop
+hold_out extend resist withstand
+hold_up hold support sustain
 holding retention keeping property
 holdup heist delay
+hole_out hole
 holiday vacation
 holler bellow hollering roar roaring hollow shout cry call
+holler_out holler
 hollering bellow holler roar roaring
 hollow holler
+holy_father pope
+holy_scripture bible book scripture word
 home place dwelling abode
+home_plate home plate
+home_run homer mark
 homeland motherland
 homelier >homely
 homeliest >homely
@@ -4607,8 +5247,10 @@ hostelry inn lodge
 hotness heat
 hotshot ace adept champion sensation virtuoso genius star whiz
 hound dog heel
+hound_dog hound
 hour hr
 house firm
+house_of_prostitution brothel bawdyhouse
 household family house home
 housekeeping housework
 housework housekeeping
@@ -4621,6 +5263,9 @@ hr hour
 hubbub uproar
 huckster peddle hawk pitch haggle
 huddle powwow cower
+huddle_together huddle
+hudson_river hudson
+hue_and_cry clamor clamoring
 hug embrace bosom squeeze
 huge immense vast
 hugged >hug
@@ -4628,6 +5273,9 @@ hugging kissing petting
 hulk giant whale loom tower predominate
 hum buzz
 human man
+human_action act deed
+human_being man human
+human_body build figure physique anatomy shape frame form flesh
 humane humanist humanistic
 humanist humanitarian humanistic
 humanistic humanist
@@ -4642,13 +5290,17 @@ humming hum
 humor wit
 hun krauthead
 hunch intuition suspicion
+hunch_over hunch
 hundred century
 hunger thirst
 hungrier >hungry
 hungriest >hungry
 hungry thirsty
+hunker_down squat crouch
 hunt run hound trace
+hunt_down hunt run
 hunting hunt search
+hunting_expedition campaign
 hurl hurtle cast lunge thrust
 hurler pitcher twirler
 hurried >hurry
@@ -4664,6 +5316,7 @@ huskiest >husky
 husky beefy burly gruff hoarse
 hustle bustle
 hut shack shanty
+hydrogen_peroxide peroxide
 hyperbolic inflated
 hypnotize mesmerize
 hypocrite phony
@@ -4672,6 +5325,7 @@ hypothesis possibility theory
 hypothesize speculate theorize conjecture suppose
 hypothetical supposed
 hysteria craze delirium frenzy fury
+ice_chest cooler
 icebox refrigerator
 icier >icy
 iciest >icy
@@ -4689,6 +5343,7 @@ idiosyncrasy foible
 idiot imbecile retard
 idiotic absurd cockeyed ludicrous preposterous ridiculous
 idle laze slug groundless unwarranted wild
+idle_talk prattle
 idler bum
 idly lazily
 idol god
@@ -4702,6 +5357,8 @@ ill-conceived misguided
 ill-fated doomed ill-starred unlucky
 ill-starred doomed ill-fated unlucky
 ill-used used
+ill_turn disservice
+ill_will hostility
 illegitimate illicit outlaw unlawful
 illicit illegitimate outlaw unlawful
 illiterate ignorant
@@ -4714,6 +5371,7 @@ illustrate exemplify instance
 illustrative demonstrative
 illustrious famed far-famed famous notable noted
 image persona
+image_orthicon orthicon
 imagery imagination imaging
 imaginary fanciful
 imagination vision imaging imagery
@@ -4762,12 +5420,14 @@ impersonal neutral
 impersonate portray
 impetus drift impulse
 impinge encroach entrench trench
+impinge_on hit strike
 impinging contact striking
 implant embed imbed plant
 implement enforce apply
 implementation execution
 implicated concerned
 implication deduction significance import
+implicit_in inherent underlying
 implied >imply
 implike arch mischievous puckish wicked
 implore beg pray
@@ -4806,6 +5466,42 @@ impulse urge whim
 impurity dross
 impute ascribe assign attribute
 in inch inward
+in_advance advance advanced ahead
+in_all altogether
+in_all_likelihood probably likely
+in_any_case anyhow anyway besides
+in_any_event anyhow anyway
+in_brief briefly shortly
+in_concert together
+in_conclusion last lastly finally
+in_effect effective good effectively
+in_front ahead before
+in_full fully
+in_general generally
+in_good_order properly decently decent right
+in_haste hurriedly hastily
+in_operation operational operating
+in_particular particularly
+in_person personally
+in_private privately
+in_public publicly
+in_reality actually
+in_secret secretly
+in_short briefly shortly
+in_so_far insofar
+in_some_way somehow
+in_that therein
+in_the_beginning originally earlier
+in_the_end ultimately finally
+in_the_flesh in-person
+in_the_lead ahead
+in_the_meantime meanwhile
+in_this therein
+in_time yet
+in_truth really truly
+in_turn successively
+in_use busy engaged
+in_vogue latest
 inadequacy deficiency
 inadequate poor short
 inadvertently unwittingly
@@ -4832,6 +5528,7 @@ incitement provocation
 inclination disposition tendency
 incline slope side ramp tend lean run
 inclose enclose insert introduce
+income_tax_return return
 incompatibility repugnance
 incompatible antagonistic
 incomprehensible inexplicable
@@ -4859,6 +5556,7 @@ indentation roughness
 independent sovereign
 indescribable indefinable ineffable unspeakable untellable
 index indicator
+index_finger index forefinger
 indiana in
 indicate bespeak point signal designate show
 indicator index
@@ -4894,6 +5592,7 @@ inevitably necessarily inescapably unavoidably
 inexhaustible unlimited
 inexorable grim relentless stern adamant
 inexpensive cheap
+inexperienced_person innocent
 inexplicable incomprehensible
 infamous notorious
 infant baby babe
@@ -4927,6 +5626,8 @@ influence work determine shape mold regulate
 influx inflow
 informal loose
 informant source witness
+infrared_emission infrared
+infrared_radiation infrared
 infuriate exasperate incense
 infuriating exasperating maddening
 ingest consume take have absorb assimilate
@@ -5001,6 +5702,7 @@ instruct teach learn
 instruction direction education teaching
 instructor teacher
 instrument tool
+instrument_panel board panel
 instrumental subservient
 instrumentalist musician player
 instrumentation instrumentality
@@ -5012,6 +5714,7 @@ insulation insularity detachment
 insult abuse affront
 insuperable insurmountable unconquerable
 insurance policy
+insurance_premium premium
 insure see check ensure control ascertain assure guarantee secure
 insurmountable insuperable
 insurrection rebellion revolt rising uprising
@@ -5039,6 +5742,7 @@ intentionally deliberately purposely advisedly
 inter bury entomb
 intercede mediate intermediate arbitrate
 intercept stop tap bug
+intercontinental_ballistic_missile icbm
 intercourse congress relation
 interdependence mutuality
 interest involvement sake concern occupy worry
@@ -5048,6 +5752,7 @@ interference intervention
 interfering meddling busy
 interim meanwhile lag
 interior inside home internal national
+interior_designer designer decorator
 interject interpose inject
 interlace intertwine twine lace lock interlock
 interlock mesh lock interlace
@@ -5122,6 +5827,7 @@ inward in
 inwardly inside
 irksome boring dull slow tedious tiresome wearisome
 iron press
+iron_out iron press
 ironic dry ironical wry
 ironical ironic dry wry
 irony sarcasm satire
@@ -5169,6 +5875,7 @@ jauntiest >jaunty
 jaunty dapper dashing snappy chipper
 java coffee
 jaw chat chatter gossip visit
+jazz_group combo
 jazzier >jazzy
 jazziest >jazzy
 jazzy flashy gaudy showy
@@ -5181,7 +5888,9 @@ jerk jerking jolt yank twitch
 jerking jerk jolt
 jest joke gag laugh
 jesus christ savior
+jesus_christ jesus christ savior
 jet squirt gush
+jet_plane jet
 jetted >jet
 jetting >jet
 jew hebrew
@@ -5208,6 +5917,8 @@ jogging >jog
 joggle wiggle
 john toilet lavatory can privy bathroom
 johnny rebel reb
+johnny_reb rebel reb johnny
+join_forces collaborate cooperate
 joined united
 joint articulation
 jointly collectively
@@ -5221,6 +5932,7 @@ jolt jar shock jerk jerking
 jolted shaken
 jostle shove
 jot touch hint mite pinch speck
+jot_down jot
 jotted >jot
 jotting >jot
 journal diary
@@ -5238,9 +5950,13 @@ juicier >juicy
 juiciest >juicy
 juicy luscious voluptuous
 juju voodoo
+julius_caesar caesar
 jumble muddle welter smother mingle confuse
 jumbled disorderly topsy-turvy
 jump leap bound spring startle start
+jump_off jump leap
+jump_on mount
+jump_out jump
 jumpier >jumpy
 jumpiest >jumpy
 jumpy edgy restive rough rocky
@@ -5252,17 +5968,25 @@ jurisprudence law
 jurist judge justice
 jury panel
 just equitable merely simply only but precisely exactly
+just_about approximately about some roughly around
+just_now just
 justice justness
 justified >justify
 justify warrant vindicate
 justly rightly right
 justness rightness nicety justice
+jut_out protrude project
 jutting projected relieved sticking
 juvenile adolescent
 kale bread cabbage dough loot scratch sugar
 keen acute discriminating incisive knifelike penetrating sharp exquisite
 keenness sharpness eagerness
 keep maintain hold continue proceed
+keep_abreast follow
+keep_company company companion accompany
+keep_down number repress quash subdue subjugate reduce
+keep_out exclude shut
+keep_up prolong sustain
 keepsake souvenir token relic
 ken cognizance sight
 kenned >ken
@@ -5273,6 +5997,8 @@ ketosis acetonemia
 kettle boiler
 key identify discover distinguish describe name cardinal central fundamental
 kick boot bang charge rush flush thrill
+kick_back recoil kick
+kick_up provoke evoke
 kickoff beginning first outset start offset
 kid child youngster minor fry nestling chaff jolly banter
 kidded >kid
@@ -5281,9 +6007,11 @@ kidnap snatch
 kidnapped >kidnap
 kidnapping >kidnap
 kill killing defeat
+kill_off exterminate
 killing kill
 kilometer km
 kind sort form variety genial
+kind_of rather kinda
 kinda rather
 kindlier >kindly
 kindliest >kindly
@@ -5294,12 +6022,15 @@ kingdom land realm
 kinship affinity relationship
 kissing hugging petting
 kit outfit
+kit_and_caboodle works
 km kilometer
 knack bent hang
 knapsack haversack
 knead work massage
 knee stifle
 knee-deep ankle-deep
+knee_joint knee
+knife_thrust stab thrust
 knifelike acute discriminating incisive keen penetrating sharp
 knight horse
 knightly medieval chivalrous gallant
@@ -5310,6 +6041,10 @@ knob boss
 knobbed >knob
 knobbing >knob
 knock knocking roast
+knock_about buffet batter
+knock_down down deck dump floor
+knock_off neutralize liquidate waste shave
+knock_over overturn upset
 knocking knock
 knoll mound hillock
 knotted knotty
@@ -5318,6 +6053,7 @@ knottiest >knotty
 knotty baffling elusive tough knotted
 knowing wise intentional
 knowledgeable knowing learned well-educated well-read
+knuckle_under yield succumb
 krauthead hun
 lab laboratory
 label tag mark
@@ -5325,6 +6061,8 @@ labeled tagged
 labelled >label
 labelling >label
 labor labour proletariat toil tug push drive grind dig
+labor_movement labor
+labor_union union brotherhood
 laboratory lab
 labour labor proletariat confinement
 labyrinth maze
@@ -5346,13 +6084,17 @@ lagged >lag
 lagging >lag
 laid set
 laissez-faire individualistic
+laissez_faire individualism
 lam run bunk escape thrash thresh flail
 lament keen deplore bewail bemoan
 lamentation lament wail
 lammed >lam
 lamming >lam
+lamp_chimney chimney
 lance spear shaft gig
 land ground soil
+land_area acreage
+land_site site
 landmark watershed
 landrover jeep
 language speech
@@ -5361,6 +6103,7 @@ languish waste ache yearn yen pine
 lankier >lanky
 lankiest >lanky
 lanky rangy
+lantern_slide slide
 lap lick
 lapped >lap
 lappet wattle
@@ -5368,6 +6111,7 @@ lapping >lap
 lapse sink pass
 lapsed nonchurchgoing
 large big
+large_number battalion multitude pack
 largely mostly
 larger bigger
 lash flog whip lather slash strap
@@ -5378,8 +6122,11 @@ lastly last finally
 late belated deep
 lately recently late
 later posterior late subsequently afterwards afterward after
+later_on subsequently later afterwards afterward after
 lather soapsuds suds fret sweat
 laugh laughter
+laugh_at ridicule roast guy rib
+laugh_softly chuckle chortle
 laughter laugh
 launch establish found
 launcher catapult
@@ -5392,10 +6139,19 @@ lavish shower lush plush
 lavishly extravagantly richly
 law jurisprudence
 law-breaking crime offense offence
+law_of_nature law
+law_officer lawman
 lawless wide-open
 lawyer attorney
 lax slack
 lay put set place pose position repose
+lay_claim claim arrogate
+lay_down establish make
+lay_eyes_on behold
+lay_off discontinue stop cease quit furlough
+lay_out range array set
+lay_over superimpose
+lay_to_rest bury entomb inter
 layer bed
 laze idle slug
 lazier >lazy
@@ -5404,6 +6160,9 @@ lazily idly
 lazy indolent
 lb pound
 lead take direct conduct guide leave result
+lead_off begin start commence
+lead_on deceive delude
+lead_up initiate
 leaden dull weighted
 leaders leadership
 leadership leading leaders
@@ -5411,6 +6170,7 @@ leading star stellar preeminent
 leaf foliage
 leaflet cusp
 league conference
+leak_out leak
 leakage escape leak outflow
 lean tilt tip slant angle thin
 leaning tilted tipped
@@ -5425,6 +6185,10 @@ learning acquisition scholarship
 learnt >learn
 lease rent hire charter
 leash tether lead three trio troika
+leave_behind leave
+leave_of_absence leave
+leave_off exclude except omit
+leave_out exclude except omit neglect drop miss overlook
 leaves >leaf
 leaving departure going
 lecture talk speech rebuke rag reproof reprimand jaw scold
@@ -5437,9 +6201,12 @@ leech parasite sponge
 left odd remaining
 left-hand left
 left-hander lefty southpaw
+left_hand left
+left_over left odd remaining
 leftfield left
 lefty left-hander southpaw
 legacy bequest
+legal_age majority
 legendary fabled
 leggier >leggy
 leggiest >leggy
@@ -5449,7 +6216,9 @@ legislate pass
 legitimacy authenticity
 legitimate logical
 legitimize legitimate
+lemon_tree lemon
 lend impart bestow contribute add bring loan
+lend_oneself apply
 length duration
 lengthening prolongation perpetuation
 lengthier >lengthy
@@ -5462,12 +6231,23 @@ lessened diminished weakened
 lessening decrease
 lesson example
 let allow permit
+let_down lower disappoint
+let_go release relinquish
+let_go_of release relinquish
+let_in admit include
+let_loose utter emit unleash loose
+let_on disclose reveal discover expose divulge break
+let_out utter emit disclose reveal discover expose divulge break
+let_up slack
 letdown disappointment
 lethal deadly
 letter missive
+letter_writer correspondent
 lettering inscription
 letting >let
+letting_down lowering
 level degree grade flat plane unwavering
+level_off level
 levelheaded healthy intelligent sound
 levelled >level
 levelling >level
@@ -5478,6 +6258,7 @@ lexicon vocabulary dictionary
 liable apt
 liaison affair intimacy involvement link contact
 liberal progressive broad tolerant
+liberal_arts arts
 liberally generously
 liberate emancipate free release loose
 liberated emancipated
@@ -5488,16 +6269,25 @@ license permit certify
 lick cream bat clobber thrash lap
 licking defeat beating
 lid eyelid
+lie_down lie
+lie_in dwell consist lie
+lie_in_wait ambush bushwhack waylay lurk ambuscade
 life living
+life_history biography life career
 lifelike graphic pictorial vivid natural
 lifelong womb-to-tomb
 lifetime life
 lift raise elevate
+lift_out scoop
+lift_up elate uplift
 lifted upraised
 light illumine illuminate
 light-green green dark-green
 light-haired blond blonde
 light-headed faint light dizzy silly
+light_beam beam ray shaft
+light_bulb bulb
+light_up light illumine illuminate
 lighted lit
 lighthearted blithe
 lighting light
@@ -5509,11 +6299,15 @@ likewise similarly besides too also
 lilac lavender
 lilt swing
 limbo oblivion
+lime_tree linden
 limit bound boundary restrict restrain confine throttle circumscribe
 limitation restriction
 limiting confining constraining restricting
 limitless unlimited
 limp hobble hitch
+line_drive liner
+line_of_work occupation business job line
+line_up find
 lineage line descent blood pedigree ancestry origin stock
 linear additive
 lineup card
@@ -5539,6 +6333,7 @@ lithe slender
 littered cluttered
 little small slight
 live populate dwell inhabit
+live_up_to satisfy fulfill fulfil
 livelier >lively
 liveliest >lively
 livelihood support keep living sustenance
@@ -5548,10 +6343,14 @@ lives >life
 livestock stock
 livid ashen blanched bloodless white
 living life
+living_room parlor
 load loading burden laden charge
+load_up load laden
 loaded laden ladened
+loaded_down burdened
 loading load burden
 loaf bum loiter lounge tarry linger lurk
+loaf_of_bread loaf
 loan lend
 loathe abhor
 loathsome offensive vile disgusting foul wicked
@@ -5566,6 +6365,8 @@ locate situate
 located set situated
 location placement position
 lock curl whorl engage mesh operate
+lock_in lock
+lock_up lock
 locker cabinet
 lodge wedge stick deposit
 lodging housing
@@ -5593,20 +6394,36 @@ long-run long-term
 long-shanked leggy long-legged
 long-term long-run
 long-winded tedious windy
+long_time age years
 longevity seniority
 longing yearning
 look expression aspect face looking appear seem
+look_across overlook
+look_at consider take deal view
+look_back review retrospect
+look_for search seek anticipate
+look_into investigate check
+look_on watch repute esteem
+look_out watch
+look_out_on overlook
+look_out_over overlook
+look_to anticipate
+look_up consult refer
+look_upon repute esteem
 looking look sounding
+looking_at look looking
 lookup search
 loom tower predominate hulk
 loop intertwine
 loose free liberate release unleash
 loosen loose relax
+loosen_up relax
 loot booty plunder prize bread cabbage dough kale scratch
 lord creator maker divine master
 lordlier >lordly
 lordliest >lordly
 lordly august grand disdainful haughty overbearing supercilious swaggering
+lose_weight reduce slim thin
 loser failure
 lost doomed confused
 lot batch deal flock heap mass mess mint mountain
@@ -5618,7 +6435,9 @@ loud brassy cheap flash flashy gaudy tawdry loudly aloud
 loudly loud aloud
 loudspeaker speaker
 lounge loiter loaf tarry linger lurk
+lounge_about bum loaf
 louse worm insect
+louse_up fumble muff blow flub spoil fluff
 lousier >lousy
 lousiest >lousy
 lousiness wickedness
@@ -5635,7 +6454,11 @@ low-down dope abject low miserable
 low-level subordinate
 low-pitched low
 low-toned low
+low_temperature coldness cold
 lower-class low-class
+lower_jaw jowl
+lower_limit minimum
+lower_rank inferiority
 lowering heavy sullen threatening
 lowlier >lowly
 lowliest >lowly
@@ -5678,6 +6501,7 @@ lusty hearty
 luxurious voluptuous gilded grand opulent sumptuous
 luxuriously high richly
 lyric words language lyrical
+lyric_poem lyric
 lyrical lyric
 ma mama mamma mommy mum
 macabre ghastly grim gruesome sick
@@ -5698,6 +6522,9 @@ magic trick illusion charming magical wizard
 magical charming magic wizard
 magician wizard
 magnet attraction
+magnetic_attraction magnetism
+magnetic_field flux
+magnetic_force magnetism
 magnetize mesmerize bewitch
 magnificence richness brilliance splendor grandeur
 magnificent brilliant glorious splendid
@@ -5716,8 +6543,20 @@ maintain keep hold preserve
 maintained well-kept retained
 maintenance care upkeep
 majestic gallant lofty proud
+major_league majors
 majority bulk
 make brand shuffle shuffling do get
+make_bold dare presume
+make_do cope contend grapple deal manage
+make_for bring work play wreak
+make_fun ridicule roast guy rib
+make_happy revel racket
+make_it survive arrive
+make_love love know bed bang
+make_noise resound noise
+make_out spot recognize distinguish discern issue cut
+make_over remake refashion
+make_up constitute represent comprise be
 maker lord creator divine
 makeshift improvised
 making qualification
@@ -5736,6 +6575,8 @@ mamma ma mama mommy mum
 mammae >mamma
 mammal mammalian
 mammoth gigantic
+man_and_wife marriage
+man_of_affairs businessman
 manage deal care handle
 management direction
 manager director coach
@@ -5752,6 +6593,7 @@ manifest attest certify demonstrate evidence
 manifestly obviously evidently apparently plainly plain
 manipulation use handling
 manner mode style way fashion
+manor_house manor
 manpower hands men
 manse hall residence
 mantel mantle
@@ -5760,10 +6602,12 @@ manufacture industry manufacturing construct invent
 manufacturer maker producer
 manufacturing manufacture
 map function
+map_out map
 mapped >map
 mapping >map
 mar impair spoil mutilate
 march mar marching process
+march_on advance progress
 marching march
 mare maria
 margin border
@@ -5772,6 +6616,7 @@ maria mare
 marine nautical
 marital married
 mark grade score marker marking tag label
+mark_off check mark tick
 marked pronounced
 marker marking mark
 market marketplace
@@ -5782,6 +6627,7 @@ maroon strand
 marred >mar
 marriage matrimony union
 married marital
+married_couple marriage
 marring >mar
 marry wed conjoin espouse tie splice
 martial warlike
@@ -5796,6 +6642,7 @@ mash squash crush squelch squeeze flirt coquette romance
 mask dissemble cloak
 masking cover
 mass batch deal flock heap lot mess mint mountain
+mass_murder slaughter massacre
 massachuset massachusetts
 massachusetts ma massachuset
 massacre slaughter
@@ -5803,6 +6650,7 @@ massage knead
 masses multitude mass people
 massive monumental
 master lord overcome subdue surmount
+master_of_ceremonies host
 masterly consummate virtuoso
 mastermind engineer direct organize organise
 mastery command control domination supremacy
@@ -5819,6 +6667,7 @@ mating coupling union
 matrimony marriage union
 matted flat mat
 matter affair thing topic subject issue count weigh
+matter_to interest
 matting mat
 maturation ripening growth growing development
 mature grow
@@ -5837,8 +6686,10 @@ meaning significance import substance
 means agency way
 meant >mean
 measure step quantity amount
+measure_up qualify
 measurement measuring measure
 measuring measurement measure
+meat_house smokehouse
 meatier >meaty
 meatiest >meaty
 meaty substantive
@@ -5855,6 +6706,7 @@ media >medium
 mediae >media
 median average
 mediate intercede intermediate arbitrate
+medical_intern interne
 medication medicine
 medicine medication
 meditate ponder contemplate muse reflect mull speculate study
@@ -5865,6 +6717,7 @@ medley potpourri
 meek mild modest tame
 meekly humbly
 meet encounter see
+mekong_river mekong
 melancholy somber
 melee scrimmage
 melioration betterment improvement
@@ -5872,6 +6725,7 @@ melodic melodious musical
 melodious tuneful melodic musical
 melody tune air strain line
 melt run dissolve thaw unthaw
+melt_off reduce slim thin
 melting thaw melt thawing
 membership rank
 memorial remembrance
@@ -5881,7 +6735,14 @@ menace threat endanger jeopardize threaten imperil peril
 menacing baleful ominous sinister threatening
 mend repair fix bushel doctor restore heal
 menial humble lowly
+mental_case neurotic
+mental_disturbance disturbance
+mental_image image
+mental_institution institution
+mental_picture picture impression
 mentality outlook brain wit
+mentally_ill unstable
+mentally_retarded retarded
 mention reference citation cite credit quotation name refer note
 menu card
 merchandise product trade
@@ -5902,6 +6763,9 @@ merry gay jolly jovial festive
 mesh engagement interlocking engage lock operate interlock
 mesmerize magnetize bewitch hypnotize
 mess fix hole jam muddle pickle
+mess_around potter tinker monkey
+mess_hall mess
+mess_up fumble muff blow flub spoil fluff ruffle
 message content substance
 messenger courier
 met >meet
@@ -5918,6 +6782,8 @@ mid-fifties fifties
 mid-thirties thirties
 midday noon
 middle center heart eye mediate halfway midway
+middle_class bourgeoisie
+middle_west midwest
 midsection middle
 midst thick
 midway center halfway middle
@@ -5930,11 +6796,18 @@ mike microphone
 mild meek modest
 mildly gently
 mile knot
+miles_per_hour mph
 milieu surroundings
 milieux >milieu
 militant warlike competitive
+military_force force
+military_man man
+military_personnel soldiery troops man
+military_service service
+military_unit force
 militia reserves
 mill factory
+mill_about loiter lounge loaf tarry linger lurk mill
 milliampere ma
 milligram mg
 milliliter ml cc
@@ -5954,11 +6827,13 @@ minimal minimum
 minimize understate
 minimum minimal
 mining excavation
+mining_bee andrena
 minister parson pastor
 ministration relief succor
 minor child kid youngster fry nestling
 mint batch deal flock heap lot mass mess mountain
 minute min moment second bit narrow
+minute_of_arc minute
 miraculous marvelous providential
 mire slack slop
 misbehavior misdeed
@@ -5986,6 +6861,7 @@ misrepresentation deceit
 miss girl misfire lose
 missile projectile
 missing lacking absent
+mississippi_river mississippi
 missive letter
 mist obscure befog fog cloud
 mistake error fault misunderstanding err slip
@@ -6004,6 +6880,7 @@ misuse abuse
 mite touch hint pinch jot speck
 mitigate extenuate
 mix blend flux fuse coalesce combine merge integrate
+mix_in mix
 mixed assorted miscellaneous sundry
 mixed-up baffled befuddled bewildered confused lost
 mixing mix mixture
@@ -6062,13 +6939,18 @@ monstrous grievous
 monument memorial
 moo low
 mood temper humor climate
+moon_on moon
 moonlight moon
 mop mow
+mop_up mop worst whip
 mopped >mop
 mopping >mop
 moral lesson
+moral_principle ethic value-system
 morality ethics morals
 morals ethics morality
+more_and_more increasingly progressively
+more_or_less approximately about some roughly around slightly somewhat
 moreover furthermore
 morose dark glowering glum sour sullen
 morphologic structural
@@ -6078,9 +6960,11 @@ mortician undertaker
 mortification chagrin humiliation necrosis
 mostly largely generally
 mother fuss beget get engender father sire generate
+mother_country homeland motherland
 motherland homeland
 motif motive
 motion gesture movement gesticulate
+motion_picture movie film picture flick
 motionless inactive static still
 motivate actuate propel move prompt incite
 motivating motive
@@ -6095,6 +6979,7 @@ mottoes >motto
 mould model mold cast
 mound hill knoll hillock
 mount climb wax rise
+mount_up mount
 mountain mount batch deal flock heap lot mass mess
 mountainous craggy
 mournful doleful
@@ -6102,11 +6987,20 @@ mouse-colored mousy
 mouth talk speak utter
 mouthful taste
 move travel go displace
+move_around turn travel
+move_back withdraw retreat recede retire
+move_into enter
+move_on advance progress
+move_over give yield
+move_up ascend rise lift arise
 movement motion move
 movie film picture flick
+movie_house cinema
+movie_theater cinema
 mow mop
 mown >mow
 muck manure
+muck_up fumble muff blow flub spoil fluff mire muck
 mud clay
 mudded >mud
 muddied dirty dingy muddy
@@ -6140,8 +7034,14 @@ murmur mutter muttering murmuring grumble croak
 murmuring mutter muttering murmur grumble grumbling
 muscleman muscle bodybuilder
 muse meditate ponder contemplate reflect mull speculate
+music_hall vaudeville
+musical_comedy musical
+musical_composition opus composition piece
+musical_instrument instrument
+musical_theater musical
 musician instrumentalist player
 musing contemplation reflection
+musket_ball ball
 muster rally summon
 mutant variation sport
 mute unspoken dumb silent
@@ -6152,12 +7052,14 @@ mutter mumble murmur grumble croak
 muttering mutter murmur murmuring grumble grumbling
 mutual common reciprocal
 mutuality interdependence
+mutually_exclusive contradictory
 myofibril myofibrilla
 myofibrilla myofibril
 myofibrillae >myofibrilla
 myriad countless infinite innumerable multitudinous unnumbered
 mysterious cryptic deep inscrutable mystic mystical secret
 mystery enigma secret whodunit
+mystery_story mystery whodunit
 mystic mysterious mystical secret
 mystical mystic
 mystified >mystify
@@ -6171,22 +7073,30 @@ nag peck
 nagged >nag
 nagging shrewish
 nail collar apprehend arrest nab cop
+nail_down nail peg narrow specify
 naive primitive
 naked bare nude
 nakedness desolation
 name call identify
 nameless unknown
+napoleon_bonaparte napoleon
 narrate tell recount recite
 narrative story tale
 narrow contract specify
+narrow_down narrow specify specialize
+narrow_escape squeak
 nasal pinched
 nastier >nasty
 nastiest >nasty
 nasty awful tight
 nation state country land commonwealth
 national subject
+national_leader statesman
 nationalism patriotism
 native aborigine
+native_land homeland motherland
+natural_gas gas
+natural_law law
 naturalism realism
 naturalized established
 naturally course
@@ -6212,6 +7122,7 @@ need demand want necessitate ask postulate require take involve
 needed required
 needle goad
 needless gratuitous
+negatively_charged negative
 neglect disregard omit drop miss overlook fail
 neglected unheeded
 negligence carelessness neglect
@@ -6239,9 +7150,11 @@ neutral impersonal inert indifferent
 neutrality disinterest
 nevertheless however withal still yet nonetheless notwithstanding
 new fresh novel newly freshly
+new_englander yankee
 newcomer fledgling starter freshman entrant
 newly freshly fresh new
 news intelligence tidings word
+news_show news
 newsboy carrier
 newsman reporter
 newspaper paper
@@ -6267,6 +7180,8 @@ nipped >nip
 nipping >nip
 nirvana enlightenment paradise heaven
 no-account sorry
+no_matter regardless irrespective disregardless
+no_more no
 nobility aristocracy grandeur
 noble baronial imposing stately
 nobody cipher
@@ -6309,6 +7224,8 @@ novel fresh new refreshing
 novelty freshness
 november nov
 now today
+now_and_again occasionally
+now_and_then occasionally
 nozzle nose beak snout
 nuance nicety shade subtlety refinement
 nuclear atomic
@@ -6318,6 +7235,7 @@ nuisance pain
 null void
 numb asleep dead
 number figure total come amount
+number_one first
 numbness indifference
 numerous legion
 nurse harbor hold entertain
@@ -6357,6 +7275,7 @@ obstacle obstruction
 obstinately stubbornly
 obstruct blockade block hinder embarrass impede occlude jam
 obtain receive get find incur
+obtrude_upon invade
 obviously evidently manifestly apparently plainly plain
 occasion juncture affair function
 occlude obstruct impede jam block
@@ -6376,8 +7295,15 @@ october oct
 ocular optical visual
 odd uneven
 oddly curiously peculiarly
+odds_and_ends hodgepodge
 odious abominable
 odor smell aroma scent
+of_a_sudden suddenly
+of_age aged
+of_all_time ever
+of_course naturally course
+of_late recently late lately
+of_necessity inevitably necessarily
 off away forth
 offence offense offensive
 offend pique transgress violate breach break
@@ -6401,6 +7327,8 @@ ok fine
 okay fine ok
 oklahoma ok
 old-fashioned antique outmoded
+old_age years age
+old_man graybeard
 older aged elderly senior elder
 omen presage
 ominous baleful menacing sinister threatening ill
@@ -6412,6 +7340,13 @@ omniscient all-knowing
 on along
 on-the-scene on-the-spot
 on-the-spot on-the-scene
+on_fire ablaze afire aflame aflare alight
+on_it thereon
+on_occasion occasionally
+on_the_job working
+on_the_whole altogether
+once_again again
+once_more again
 one ace single unity
 one-eighth eighth
 one-fifth fifth
@@ -6419,17 +7354,24 @@ one-fourth fourth quarter
 one-half half
 one-tenth tenth
 one-third third
+one_hundred hundred
+one_thousand thousand
 oneness unity
 onetime former old sometime
 only merely simply just but entirely exclusively solely alone
+only_if only
+only_when only
 onrush attack onslaught onset
 onset oncoming attack onslaught onrush
 onslaught attack onset onrush
 open clear outdoors out-of-doors unfastened
+open_fire fire
+open_up open
 opened open
 opening gap
 operate run function work go
 operating operational
+operating_cost overhead
 operational functional usable useable
 opinion sentiment view thought
 opponent opposition opposite adversary antagonist
@@ -6447,7 +7389,10 @@ optimal optimum
 optimum optimal
 opulent gilded grand luxurious sumptuous
 opus composition piece
+or_else alternatively instead
+or_so approximately about some roughly around
 oral unwritten
+oral_cavity mouth
 orator rhetorician
 orb eyeball ball globe
 orbit sphere domain area field arena orb revolve
@@ -6455,6 +7400,7 @@ orchard grove plantation
 orchestration instrumentation
 ordain enact ordinate order
 order tell enjoin say
+order_of_magnitude order magnitude
 ordered arranged
 ordering order
 orderliness order
@@ -6484,6 +7430,10 @@ otherwise differently
 oust expel
 out-and-out absolute downright rank sheer
 out-of-doors outdoors open
+out_loud aloud
+out_of_doors outside outdoors alfresco
+out_of_sight concealed hidden
+out_to bent
 outbreak eruption irruption
 outburst gush burst
 outcome result resultant termination consequence effect event issue upshot
@@ -6495,6 +7445,7 @@ outdo surpass outstrip exceed surmount best scoop
 outdone >outdo
 outdoor outside
 outdoors outside alfresco
+outer_space space
 outfit rig
 outfitted >outfit
 outfitting >outfit
@@ -6528,6 +7479,7 @@ outstrip surpass exceed outdo surmount outdistance distance
 outstripped >outstrip
 outstripping >outstrip
 over complete
+over_again again
 overbearing authoritarian disdainful haughty lordly supercilious swaggering
 overcame >overcome
 overcast clouded
@@ -6580,6 +7532,7 @@ owner proprietor
 ownership possession
 oxen cattle cows
 pa dad daddy papa pop
+pa_system pa
 pace gait footstep step stride
 pacification peace
 pacified >pacify
@@ -6603,6 +7556,7 @@ painful sore
 painfully sorely
 pains striving strain
 paint pigment key
+paint_a_picture suggest evoke
 painting picture
 pair brace couple span yoke match mate twin
 paired opposite
@@ -6617,6 +7571,7 @@ pamphlet leaflet tract
 panama boater sailor
 pander pimp procurer
 pane paneling
+pane_of_glass pane
 panel jury
 paneling pane
 panelled >panel
@@ -6632,6 +7587,7 @@ panting heaving
 papa dad daddy pa pop
 papal apostolic
 paper composition report theme
+paper_bag sack poke
 papers document
 par equality equivalence equation
 parable allegory
@@ -6657,10 +7613,13 @@ parched baked scorched sunbaked
 parchment sheepskin
 pardner collaborator partner
 pardon excuse
+pare_down pare
 parental maternal
 parentheses >parenthesis
 parenthesis aside excursus
 park common green
+parking_area park
+parking_lot park
 parlance idiom
 parodied >parody
 parody lampoon mockery takeoff
@@ -6683,6 +7642,14 @@ partly partially part
 partner spouse mate collaborator pardner
 partook >partake
 pass walk surpass
+pass_away die perish go exit expire pass choke croak
+pass_by surpass pass
+pass_on pass hand reach give impart leave
+pass_out faint swoon distribute
+pass_over jump skip transit
+pass_through transit
+pass_up refuse reject decline
+pass_water make piss wee
 passage transition
 passageway passage
 passenger rider
@@ -6702,6 +7669,7 @@ pasture grass
 pasty pastelike gummy sticky
 pat chuck dab
 patch spot fleck plot piece
+patch_up patch reconcile conciliate settle
 patchwork hodgepodge jumble
 path way
 pathetic hapless miserable piteous pitiable pitiful poor wretched
@@ -6725,7 +7693,11 @@ patting >pat
 pause intermission break interruption suspension hesitate
 paw hand
 pay wage earnings remuneration salary give
+pay_off liquidate
+pay_out disburse
 peace-loving peaceable
+peace_of_mind peace repose serenity
+peace_officer lawman
 peaceable peace-loving peaceful
 peaceful peaceable passive
 peak extremum flower prime heyday bloom blossom flush
@@ -6750,11 +7722,13 @@ peel skin pare flake
 peer equal match
 peevish cranky irritable nettlesome scratchy
 peg pin
+peg_down peg narrow specify
 pegged >peg
 pegging >peg
 pelt pepper
 pelting rain
 pelves >pelvis
+pelvic_girdle pelvis hip
 pelvis hip
 pen write compose
 penalize punish
@@ -6771,8 +7745,13 @@ pennsylvania pa
 penny cent
 pensive brooding contemplative meditative musing reflective
 pent >pen
+pep_up cheer inspire urge barrack
 pepper pelt
 peptidase protease
+per_annum annually
+per_centum percentage percent
+per_se intrinsically
+per_year annually
 perceive comprehend
 percent percentage
 percentage percent share portion part
@@ -6780,6 +7759,7 @@ perch rod pole roost rest alight light
 perchance possibly perhaps maybe
 peremptory dominating
 perfect complete consummate everlasting gross pure stark thoroughgoing utter
+perfect_tense perfect
 perfection paragon idol
 perfectly absolutely utterly dead
 perform execute do
@@ -6790,9 +7770,11 @@ perhaps possibly perchance maybe
 peril hazard jeopardy risk
 perilous precarious
 perilously dangerously
+period_of_time period
 periodic periodical occasional
 periphery fringe
 perish die go exit expire pass choke croak
+perk_up stimulate arouse brace energize
 perkier >perky
 perkiest >perky
 perky buoyant
@@ -6810,6 +7792,7 @@ perplexing confusing puzzling
 persecute oppress
 persevere persist
 persist prevail run endure persevere
+persist_in continue
 persistence continuity persistency tenacity
 persistency persistence tenacity
 persistent relentless haunting
@@ -6834,6 +7817,7 @@ pester tease badger bug
 pestered annoyed harassed
 pestering annoying galling irritating nettlesome teasing
 pet darling favorite
+peter_out fizzle
 petite diminutive tiny
 petition request prayer
 petted >pet
@@ -6847,14 +7831,18 @@ pharmacist chemist apothecary
 pharmacy drugstore
 phase stage form
 philippic broadside
+philippine_islands philippines
 philosophic philosophical
 philosophical philosophic
 philosophy doctrine ism
 phone telephone sound call ring
+phone_call call
 phonemics phonology
 phonetic phonic
 phonier >phony
 phoniest >phony
+phonograph_needle needle
+phonograph_record record disk disc
 phonology phonemics
 phony hypocrite bogus fake bastard
 phosphate orthophosphate
@@ -6864,13 +7852,19 @@ photograph photo exposure picture snap shoot
 phrase formulate word articulate
 phraseology wording phrasing
 phrasing wording phraseology
+physical_science physics
+physical_structure body
 physicalness corporeality
 physician doctor
 physiognomy countenance visage
 physique build figure anatomy shape frame form flesh
 piano forte-piano
+piano_player pianist
 piazza place
 pick choice selection pluck
+pick_at peck
+pick_off pluck
+pick_out choose take select spot recognize distinguish discern
 picket sentinel sentry watch scout
 pickle fix hole jam mess muddle
 picnic outing cinch breeze snap walkover
@@ -6878,21 +7872,29 @@ picnicked >picnic
 picnicking >picnic
 pictorial graphic lifelike vivid
 picture image painting visualize envision project fancy see figure
+picture_palace cinema
 piece patch assemble tack
+piece_de_resistance showpiece
+piece_of_paper sheet
 pier wharf dock
+piezoelectric_effect piezoelectricity
 pig hog slob
 pigged >pig
 pigging >pig
 pike freeway superhighway thruway
 pile heap mound agglomerate cumulus batch deal flock lot
+pile_up accumulate gather amass
 pilfer cabbage purloin pinch abstract swipe hook sneak lift
 pill tablet
 pillar column tower
 pilloried >pillory
 pillory gibbet
 pilot fly navigate
+pilot_light pilot
+pilot_program pilot
 pimp procurer pander
 pin fall trap
+pin_down narrow specify trap
 pinch squeeze twinge nip twitch
 pinched nasal bony cadaverous emaciated gaunt haggard skeletal wasted
 ping pink knock
@@ -6919,11 +7921,14 @@ pitiful pathetic pitiable deplorable distressing sad sorry
 pitiless remorseless ruthless unkind
 pitted >pit
 pitting >pit
+pituitary_gland pituitary
 pity commiseration pathos shame
 pityingly compassionately
 pivot swivel
 pixie imp
 place spot property put set pose position lay
+place_of_birth birthplace
+place_of_origin birthplace cradle provenance
 placement arrangement
 placid quiet still tranquil smooth
 plague blight harry chivy beset molest provoke
@@ -6939,6 +7944,9 @@ planning >plan
 plant works set implant embed imbed
 planted deep-seated
 plaque brass
+plaster_cast cast
+plaster_of_paris plaster
+plaster_over plaster
 plastic pliant
 plat plot
 plate home
@@ -6947,7 +7955,10 @@ platonism realism
 platted >plat
 platting >plat
 play drama
+play_around dabble
+play_up foreground highlight spotlight
 playacting acting playing
+played_out exhausted fatigued
 player participant musician instrumentalist
 playwright dramatist
 pleasantly agreeably
@@ -6970,11 +7981,13 @@ plow turn cover treat handle deal address
 plowshare share
 pluck hustle roll
 plug chew cud wad secure
+plug_in connect
 plugged >plug
 plugging >plug
 plum plumb clean
 plumb clean plum
 plummet plump
+plump_for back endorse indorse support
 plunder loot booty prize sack
 plunge dip immerse dive plunk
 plunk clump plank plump
@@ -6988,19 +8001,35 @@ poignancy pathos
 poignant touching
 point indicate designate show orient
 point-blank blunt candid forthright frank outspoken
+point_of_intersection intersection
+point_of_view viewpoint stand standpoint
+point_out comment notice remark
 poise brace
 poised self-contained
 poke jab prod stab dig intrude pry nose
+poke_at nudge prod
+poke_fun ridicule roast guy rib
+poke_into probe
 poker-faced expressionless
 polar opposite
 polarity sign
 pole punt
 police law patrol
+police_captain captain
+police_chief captain
+police_force police law
+police_officer policeman officer
 policeman officer
 polish refinement culture cultivation finish smooth shine refine down
+polish_off murder hit dispatch off remove
 polished refined
 polite civilized cultured
 politic smooth suave bland
+political_campaign campaign run candidacy
+political_leader politician
+political_party party
+political_platform platform program
+political_science politics government
 politics government
 poll canvass crown canvas
 pommel pummel
@@ -7014,8 +8043,11 @@ ponderous heavy
 pooh-pooh reject spurn scorn disdain
 pool pond
 poor hapless miserable pathetic piteous pitiable pitiful wretched
+poor_devil wretch
 poorly ill badly
 pop dad daddy pa papa start protrude bulge
+pop_out start protrude pop bulge
+pop_up pop
 popped >pop
 popping pop
 populace public world
@@ -7060,16 +8092,20 @@ pounce swoop
 pound lb thump poke ram
 pounding throb throbbing
 pour swarm stream teem
+pour_forth spill shed
+pour_out pour
 powder gunpowder
 powdered powdery pulverized fine-grained
 powdery powdered pulverized fine-grained
 power powerfulness
+power_saw saw
 powerfully strongly
 powerfulness power
 powwow huddle
 practicable feasible viable workable
 practical pragmatic
 practice pattern exercise drill practise do
+practice_session exercise practice drill
 practiced adept expert good proficient skillful practised
 practise rehearse practice exercise do
 practised practiced
@@ -7090,6 +8126,7 @@ precious cherished treasured
 precise accurate exact
 precisely exactly just
 preclude prevent forestall foreclose forbid
+preconceived_notion preconception
 preconception bias prejudice
 predecessor forerunner herald
 predicament plight
@@ -7137,6 +8174,8 @@ preservation saving
 preserve continue uphold maintain
 presidency administration
 press insistence pressure urge
+press_clipping cutting
+press_out extinguish press
 pressing press pressure urgent
 pressure coerce squeeze force
 presume assume dare
@@ -7160,13 +8199,16 @@ prey target feed
 price cost terms damage
 priceless invaluable
 prick bastard shit sob scratch slit dent sting twinge
+prick_up prick
 pricklier >prickly
 prickliest >prickly
 prickly barbed
 pride congratulate
 pried >pry
 primarily chiefly principally mainly
+primary_election primary
 prime flower peak heyday bloom blossom flush ground
+prime_minister pm
 primed fit set
 primer fuse priming
 priming fuse primer
@@ -7178,14 +8220,19 @@ print publish
 prior anterior
 priority precedence
 prise pry prize lever jimmy
+prison_house prison
 prisoner captive
+prisoner_of_war pow
 privacy secrecy
+private_detective operative
+private_eye operative
 privier >privy
 priviest >privy
 privy toilet lavatory can john bathroom
 prize award loot booty plunder value treasure appreciate pry
 prizewinning champion
 pro professional
+pro_rata proportionately
 probability chance
 probable likely
 probably likely believably
@@ -7230,10 +8277,12 @@ programmed >program
 programmes >program
 programming >program
 progress progression advance
+progress_to reach make
 progression progress advance
 progressively increasingly
 prohibit forbid proscribe veto disallow
 prohibition ban
+prohibition_era prohibition
 project undertaking task labor projection protrude
 projected jutting relieved sticking
 projectile missile rocket
@@ -7256,6 +8305,7 @@ pronounce articulate enunciate say label judge
 pronounced marked
 pronouncement dictum
 prop property shore
+prop_up prop shore
 propagandistic propagandist
 propagation extension generation multiplication
 propel impel motivate actuate move prompt incite
@@ -7278,6 +8328,7 @@ propped >prop
 propping >prop
 proprietor owner
 proscribe forbid prohibit veto disallow
+prosecuting_attorney prosecutor
 prosody inflection
 prospect chance expectation outlook
 prosper thrive flourish
@@ -7292,6 +8343,7 @@ prototype paradigm epitome image
 protrude project start pop bulge
 protuberance bulge bump swelling prominence
 proud gallant lofty majestic
+proud_of pleased
 prove demonstrate establish show
 proven >prove
 provenance birthplace cradle
@@ -7314,6 +8366,13 @@ pry prise prize lever jimmy
 psyche mind head brain soul
 psychiatrist shrink
 public populace world
+public_debate debate
+public_lecture lecture talk
+public_opinion opinion
+public_opinion_poll poll canvass
+public_press press
+public_square square
+public_utility utility
 publication issue
 publicity promotion packaging
 publicize air bare advertise
@@ -7322,10 +8381,20 @@ publishing publication
 pucker ruck crumple knit gather tuck
 puckish arch implike mischievous wicked
 puff whiff drag draw
+puff_out puff
+puff_up puff
 puke rat skunk bum vomit
 pull pulling draw force attract
+pull_away withdraw retreat recede retire
+pull_back withdraw retreat recede retire retract
+pull_down level down
+pull_in attract pull draw gain clear make earn realize
+pull_off pluck
+pull_out draw pull
+pull_together gather garner collect
 pulley block
 pulling pull
+pulmonary_emphysema emphysema
 pulp flesh
 pulpit dais rostrum stump
 pulsate throb pulse beat quiver
@@ -7372,13 +8441,35 @@ purse bag handbag wrinkle
 pursue prosecute engage follow
 pursuit chase following quest
 push pushing thrust force
+push_around bully browbeat
+push_aside dismiss disregard discount ignore
+push_back repel drive repulse
+push_down down
+push_through erupt
+push_up thrust
 pushing push
 pussier >pussy
 pussiest >pussy
 pussy slit snatch
 put set place pose position lay
+put_away lock discard fling toss dispose
+put_back replace
+put_down lay repose
+put_forward submit state assert
+put_in insert enclose inclose introduce store
+put_off postpone table shelve defer remit
+put_on wear don assume
+put_out trouble inconvenience bother
+put_over postpone table shelve defer remit
+put_through implement
+put_to_death execute
+put_to_work work
+put_together assemble piece tack
+put_up post provide offer
+putter_around potter
 putting >put
 puzzle vex stick get mystify baffle beat pose bewilder
+puzzle_out solve lick work
 puzzlement bewilderment
 puzzling enigmatic confusing perplexing
 quackery empiricism
@@ -7411,6 +8502,7 @@ quickly rapidly speedily promptly quick
 quickness adroitness facility
 quicksilver erratic mercurial
 quiet lull tranquility hush calm still quietly
+quiet_down hush quiet
 quietly softly
 quietness tranquility
 quilt comfort puff
@@ -7426,11 +8518,13 @@ quiver shiver chill shudder thrill tingle shaking trembling vibration
 quixotic romantic wild-eyed
 quotation citation cite credit reference mention quote
 quote cite
+rabbit_fever tularemia
 rabble mob rout
 race rush hasten speed run
 racier >racy
 raciest >racy
 rack single-foot
+rack_up score hit tally
 racy lively rich robust
 radiance glow glowing shine
 radiant beaming
@@ -7445,10 +8539,14 @@ raid bust
 rail railing inveigh
 railing rail
 railroad railway
+railroad_siding siding
+railroad_train train
 railway railroad
+railway_system railway railroad
 rain rainfall
 rainfall rain
 raise rise hike climb upgrade lift elevate
+raise_up agitate vex disturb
 raised brocaded
 raising elevation lift rearing nurture
 rakishly carelessly
@@ -7457,6 +8555,7 @@ rally rallying mobilize
 rallying rally
 ram pound force drive
 ramble jog roll wander swan stray tramp roam cast
+ramble_on ramble jog
 ramification fork branch leg
 rammed >ram
 ramming >ram
@@ -7466,6 +8565,8 @@ rampart wall
 ran >run
 ranch spread
 rancor resentment bitterness
+random_memory ram
+random_variable variant
 randomly indiscriminately haphazardly willy-nilly arbitrarily
 rang >ring
 range scope reach orbit compass run roll wander swan
@@ -7473,8 +8574,10 @@ rangier >rangy
 rangiest >rangy
 rangy lanky
 rank rate range order grade place
+rank_and_file rank
 ranked graded stratified
 ransack plunder despoil loot strip rifle comb
+ransom_money ransom
 rap blame strike tap knock pink
 rape violate assault dishonor dishonour outrage spoil despoil plunder
 rapid speedy
@@ -7507,11 +8610,15 @@ rattlesnake rattler
 rattling rattle
 raucous rowdy
 ravage depredation
+raving_mad wild
 raw natural rude
+raw_material staple
+raw_sienna buff
 ray beam shaft
 re-create copy
 re-emerge reappear
 reach range scope orbit compass make attain hit gain
+reach_out reach extend
 react respond oppose
 reactivity responsiveness
 read say
@@ -7536,6 +8643,7 @@ reap harvest glean draw
 reappear re-emerge
 reappearance return
 rear raise nurture parent rearward
+rear_end buttocks butt bum can posterior rear rump stern
 rearing raising nurture breeding fostering
 rearward rear reverse back backward backwards
 reason ground conclude argue
@@ -7562,6 +8670,7 @@ recede withdraw retreat retire lose
 receipt reception
 receipts gross revenue
 receive have get find obtain incur
+receiving_system receiver
 recent late
 recently late lately
 reception response
@@ -7588,6 +8697,7 @@ reconnoiter scout
 reconsideration rethink
 reconstruct construct retrace rebuild
 record disk disc enter tape
+record_player phonograph
 recording transcription
 recount tell narrate recite
 recoup reimburse recover
@@ -7606,6 +8716,8 @@ recurrent perennial repeated
 recurring >recur
 red ruddy crimson ruby violent
 red-faced crimson red flushed blushing
+red_china china
+red_river red
 redded >red
 redden blush crimson flush
 redder >red
@@ -7653,6 +8765,7 @@ regain recover retrieve find
 regal imperial majestic purple royal
 regale treat
 regard respect heed see consider reckon view
+regard_as repute esteem
 regardless irrespective disregardless
 regime government authorities
 region part area
@@ -7664,6 +8777,7 @@ regretted >regret
 regretting >regret
 regroup reorganize
 regular fixture veritable
+regular_army army
 regulate order govern
 regulation ordinance rule
 rehabilitation renewal
@@ -7671,6 +8785,7 @@ rehearse practise practice
 reign predominate dominate rule prevail
 reimburse recoup
 rein harness
+rein_in rein harness
 reinforce reenforce reward
 reinforcement support reenforcement
 reinstate restore reestablish
@@ -7682,9 +8797,11 @@ rejoice joy triumph
 rejoicing exultation exultant jubilant triumphant
 rejoin retort repay return
 relate associate link connect refer pertain concern touch
+related_to related
 relation intercourse congress
 relations dealings
 relative relation comparative proportional
+relative_frequency frequency
 relatively comparatively
 relax unwind
 release liberation relinquish free liberate loose
@@ -7700,15 +8817,19 @@ relic keepsake souvenir token
 relied >rely
 relief ease
 relieve alleviate
+relieve_oneself make piss wee
 relieved jutting projected sticking
 religion faith
 religious spiritual
+religious_belief religion faith
+religious_order sect
 religiously scrupulously
 relinquish release resign free waive forgo forego
 relish gusto zest enjoy bask savor
 rely trust swear bank
 remade >remake
 remain stay rest continue
+remain_firm stand
 remainder balance residual residue rest
 remaining left odd
 remains cadaver corpse stiff clay
@@ -7731,6 +8852,7 @@ remonstrance objection
 remorse compunction
 remorseless pitiless ruthless
 remote distant outside
+removal_firm mover
 remove take withdraw
 remuneration wage pay earnings salary
 remunerative moneymaking
@@ -7784,11 +8906,13 @@ reproduce multiply
 reproducible consistent
 reproof rebuke reprimand
 republic democracy commonwealth
+republican_party gop
 repudiate disown
 repugnance repulsion revulsion horror incompatibility
 repulse repel rebuff
 repulsion repugnance revulsion horror
 repulsive abhorrent obscene
+repulsive_force repulsion
 reputation repute
 repute reputation esteem
 request petition bespeak quest
@@ -7827,11 +8951,13 @@ resourcefulness resource imagination
 respect regard esteem value prize prise honor honour observe
 respectable good honorable
 respective several various
+respiratory_tract airway
 respite reprieve recess break
 resplendent glorious splendid
 respond react answer reply
 response reaction
 responsibility duty obligation province
+responsible_for responsible
 responsiveness reactivity
 rest remainder balance residual residue ease repose breathe
 restate repeat reiterate
@@ -7893,6 +9019,8 @@ revolt rebellion insurrection rising uprising
 revolutionary radical
 revolutionize overturn
 revolve rotate orb orbit
+revolve_about center
+revolve_around center
 revulsion repugnance repulsion horror
 reward wages honor honour reinforce
 rhetorician orator
@@ -7900,6 +9028,7 @@ rhino rhinoceros
 rhinoceros rhino
 rhyme verse
 rhythm beat
+rhythm_method rhythm
 rhythmic rhythmical
 rhythmical rhythmic
 ribbon thread decoration medal palm
@@ -7924,6 +9053,9 @@ rigged >rig
 rigging >rig
 right correct
 right-hand right
+right_away immediately instantly straightaway directly now forthwith promptly
+right_hand right
+right_to_vote vote suffrage
 rightfield right
 rightful true
 rightfully truly
@@ -7945,6 +9077,7 @@ ripped >rip
 ripping rending splitting
 ripple riffle ruffle undulate babble bubble
 rise ascending lift arise climb
+rise_up surface rise rebel arise
 risen >rise
 risk hazard jeopardy peril danger gamble chance adventure
 riskier >risky
@@ -7985,6 +9118,8 @@ roiling churning turbulent
 role function office part character persona
 roleplay act play
 roll roster wheel
+roll_out roll straighten
+roll_up furl collect accumulate amass compile
 roller roll
 romance romanticism
 romantic amorous
@@ -7995,6 +9130,8 @@ rooms suite
 roost perch rest
 rooster cock
 root beginning origin source
+root_cellar cellar
+root_out uproot extirpate eradicate exterminate
 rope circle
 rose >rise
 rosier >rosy
@@ -8010,13 +9147,16 @@ rotted >rot
 rotten lousy stinking
 rotting >rot
 rough roughly
+rough_out rough
 roughly approximately about some around rough
 roughneck bully tough ruffian rowdy
 roughness harshness
 round cycle rhythm circular around
+round_off round polish
 roundabout devious
 rousing stirring
 rout expel root
+rout_out rouse
 route path road
 routine act number turn bit everyday mundane unremarkable
 rove roll wander swan stray tramp roam cast ramble
@@ -8024,6 +9164,8 @@ row quarrel wrangle words
 rowdier >rowdy
 rowdiest >rowdy
 rowdy bully tough ruffian roughneck raucous
+royal_family royalty
+royal_house royalty
 rpm rev
 rub fret chafe scratch
 rubbed >rub
@@ -8046,12 +9188,25 @@ ruin destroy
 ruined destroyed undone
 ruinous catastrophic blasting
 rule regulation convention normal pattern formula govern decree
+rule_out preclude
 ruler rule
 ruling opinion
 rumble grumble grumbling growl
 rumor bruit
 rumpus commotion din tumult
 run tally test trial lam bunk escape
+run_a_risk gamble chance risk hazard adventure
+run_across meet encounter see
+run_along line
+run_around frolic skylark sport cavort romp
+run_away run lam bunk escape
+run_batted_in rbi
+run_into encounter
+run_off bolt
+run_out drain
+run_over overflow overrun
+run_through consume eat exhaust
+run_up hoist
 runaway romp fugitive
 rundown summation
 rung >ring
@@ -8059,6 +9214,7 @@ runner smuggler
 running run
 runoff overflow
 rupture tear snap bust
+rural_area country
 rush haste hurry rushing surge hasten speed race
 rushing rush haste hurry
 russia ussr
@@ -8081,6 +9237,7 @@ sadness unhappiness sorrow
 safe-conduct safeguard
 safeguard precaution guard safe-conduct
 sag droop flag
+sag_down sag
 sagged >sag
 sagging >sag
 said aforesaid
@@ -8098,7 +9255,9 @@ saliva spit
 sallied >sally
 sallow sickly
 sally wisecrack crack quip
+sallying_forth sally
 saloon bar ginmill
+salt_away store
 saltwater seawater
 salubrious healthy
 salutary good
@@ -8110,9 +9269,11 @@ salvoes >salvo
 sameness monotony
 sample sampling try taste
 sampling sample
+sampling_station sampler
 sanctified sacred
 sanction countenance warrant imprimatur approve okay
 sand sandpaper
+sand_dune dune
 sane reasonable
 sanguineous gory
 sank >sink
@@ -8161,6 +9322,7 @@ scar scratch scrape mark
 scarce barely hardly just scarcely
 scarcely barely hardly just scarce
 scare frighten fright daunt dash pall
+scare_off daunt dash pall scare
 scared frightened
 scarred >scar
 scarring >scar
@@ -8178,6 +9340,9 @@ schism split
 scholar student learner
 scholarship learning
 school schoolhouse educate train cultivate
+school_principal principal head
+school_term session
+school_text text
 schoolgirlish girlish
 schoolhouse school
 schooling school
@@ -8191,6 +9356,8 @@ scoff jeer flout barrack
 scoffing jeer mockery scoff
 scold rebuke rag reproof lecture reprimand jaw chide berate
 scoop pocket
+scoop_out scoop
+scoop_up scoop
 scoot dart dash scud flash shoot
 scope range reach orbit compass setting background
 scorch sear singe
@@ -8213,6 +9380,7 @@ scowl frown
 scramble scuffle scamper scurry clamber shin skin struggle sputter
 scrap bit chip flake fleck rubbish junk quarrel dispute
 scrape scraping scratch grate
+scrape_up scrape scratch
 scraping scrape scratch
 scrapped >scrap
 scrapping >scrap
@@ -8229,6 +9397,8 @@ screech screeching shriek shrieking scream screaming whine squeak creak
 screeching screech shriek shrieking scream screaming
 screechy squeaky
 screen blind test
+screen_door screen
+screw_up fumble muff blow flub spoil fluff
 scribble scrawl
 scrimmage melee
 script book handwriting hand
@@ -8257,6 +9427,8 @@ seafarer seaman tar
 seagull gull
 seahorse walrus
 seal stamp
+seal_of_approval seal
+seal_off seal blockade
 sealing waterproofing
 seam wrinkle furrow crease line
 seaman tar seafarer
@@ -8270,6 +9442,9 @@ secede splinter
 seclude withdraw
 secluded privy secret
 second sec moment minute bit secondly
+second_base second
+second_coming advent
+second_thought reconsideration rethink
 secondary junior-grade lowly
 secondhand used
 secondly second
@@ -8287,6 +9462,7 @@ sediment deposit
 sedimentation deposit
 seduction conquest
 see understand realize
+see_to_it see check insure ensure control ascertain assure
 seek search
 seem look appear
 seeming apparent
@@ -8298,6 +9474,7 @@ seizure capture
 seldom rarely
 select choose take choice prime prize quality blue-ribbon
 selection choice pick
+selective_service conscription muster draft
 self ego
 self-conceited vain
 self-confidence assurance confidence authority
@@ -8322,11 +9499,21 @@ selves >self
 semblance color colour illusion
 send direct
 send-off kickoff
+send_away dismiss drop displace fire can sack terminate
+send_for call
+send_on forward
+send_out send
+send_word advise notify
 senior elder
+senior_high high highschool
+senior_high_school high highschool
 seniority longevity
 sensation ace adept champion virtuoso genius hotshot star whiz
 sensational stunning
 sense feel
+sense_datum sensation
+sense_of_humor humor
+sense_of_touch touch
 senseless mindless
 sensible reasonable sensitive
 sensibly reasonably
@@ -8337,11 +9524,13 @@ sensory receptive
 sensual animal carnal sultry
 sent >send
 sentence conviction condemnation condemn doom
+sentence_structure syntax
 sentient animate
 sentiment opinion view thought
 sentinel sentry watch scout picket
 sentry sentinel watch scout picket
 separate divide part
+separate_out filter strain
 separated detached isolated set-apart spaced
 separately individually singly
 separation breakup detachment
@@ -8354,17 +9543,30 @@ serenade divertimento
 serenity repose quiet tranquility peace
 serial consecutive sequential successive
 series serial
+serious_music classical
 seriously earnestly badly severely gravely
 seriousness earnestness sincerity
 sermon discourse preaching
 serpent snake
 serve function
+serve_up serve dish
 service serve
 set put place pose position lay determine fit primed
 set-apart detached isolated separated
+set_about approach undertake attempt
+set_apart assign specify isolate
+set_aside allow appropriate reserve suspend
+set_back postpone table shelve defer remit
+set_down land
+set_forth expound depart part start
+set_in_motion launch
+set_off trip actuate trigger activate spark depart part start
+set_out begin get start commence range array
+set_up establish found launch assemble piece tack
 setback reverse reversal blow
 setting scene background scope
 settle decide resolve
+settle_down settle root
 settlement colony village
 setup apparatus
 several respective various
@@ -8374,7 +9576,12 @@ severely badly gravely seriously sternly
 severity badness hardship rigor
 sew stitch tailor tailor-make
 sewn >sew
+sex_act intercourse congress relation
+sex_activity sex
 sextet six
+sexual_activity sex
+sexual_relation intercourse congress relation
+sexual_union coupling mating union
 shack hut shanty
 shackle bond hamper
 shade tint tone shadow
@@ -8383,10 +9590,13 @@ shadow darkness dark shade
 shadowed shadowy
 shadowy shadowed dim faint vague
 shaft shot slam dig barb jibe
+shaft_of_light beam ray shaft
 shaggier >shaggy
 shaggiest >shaggy
 shaggy bushy
 shake agitate
+shake_off shake shed cast throw drop
+shake_up jar reorganize
 shaken jolted
 shakier >shaky
 shakiest >shaky
@@ -8418,16 +9628,19 @@ sheaf bundle
 sheath case
 sheaves >sheaf
 shed cast throw drop spill
+shed_light_on clear crystallize illuminate elucidate
 shedding >shed
 sheepman shepherd
 sheepskin parchment
 sheer swerve curve trend veer cut absolute downright out-and-out
+sheet_of_paper sheet
 shelf ledge
 shell blast
 shelve postpone table defer remit
 shelves >shelf
 shenanigan mischief devilment wile
 shepherd sheepman
+sherlock_holmes holmes
 shibboleth motto slogan
 shield screen harbor
 shift displacement transformation transmutation switch dislodge
@@ -8453,6 +9666,7 @@ shiver tremble shake chill quiver shudder thrill tingle throb
 shivering chill shaky trembling
 shivery chilling
 shock stupor impact floor offend scandalize outrage
+shock_absorber shock cushion
 shocked aghast dismayed
 shocking lurid shameful
 shoelace shoestring
@@ -8461,12 +9675,16 @@ shoestring shoelace
 shone >shine
 shook >shake
 shoot hit
+shoot_down tear shoot charge buck down land
 shooter shot
 shooting shot
 shop store workshop patronize frequent sponsor
+shop_at patronize shop frequent sponsor
 shopkeeper tradesman storekeeper
 shopped >shop
 shopping >shop
+shopping_center center
+shore_up prop shore
 short abruptly suddenly dead
 short-change short victimize swindle defraud con
 short-lived ephemeral passing
@@ -8482,9 +9700,13 @@ shot shooting
 shotted >shot
 shotting >shot
 shout cry outcry call yell scream holler squall
+shout_out shout cry call yell scream holler squall
 shouting cheering yelling
 shove jostle
+shove_along blow
 show display exhibit present demonstrate prove establish
+show_off flaunt flash
+show_up surface show
 showcase case
 showdown confrontation encounter
 shower lavish
@@ -8501,6 +9723,8 @@ shriek scream screaming shrieking screech screeching shrill pipe
 shrieking scream screaming shriek screech screeching
 shrill shriek pipe sharp
 shrink wither flinch cringe wince recoil quail
+shrink_back retract
+shrink_from fiddle shirk
 shriveled sear withered
 shroud hide cover
 shrub bush
@@ -8515,9 +9739,13 @@ shunned >shun
 shunning >shun
 shunt bypass
 shut close closed
+shut_down close fold
+shut_out exclude shut
+shut_up lock
 shutdown closure closing
 shutting >shut
 shyly timidly
+siamese_cat siamese
 sick ill nauseated sickish
 sicken disgust revolt
 sickish nauseated sick
@@ -8525,6 +9753,7 @@ sicklier >sickly
 sickliest >sickly
 sickly sallow ailing peaked poorly
 sickness illness malady
+side_by_side adjacent next
 sidelong squint
 sidestep hedge evade parry elude skirt dodge duck
 sidestepped >sidestep
@@ -8535,6 +9764,7 @@ sieve screen
 sift sieve strain
 sight spy
 sign mark subscribe ratify
+sign_up sign contract
 signal signaling sign bespeak indicate point
 signaling signal sign
 signalled >signal
@@ -8553,6 +9783,8 @@ sillier >silly
 silliest >silly
 silly wacky dizzy light-headed
 silver silvery
+silver_dollar cartwheel honesty
+silver_gray silver
 silvery silver
 similar alike like
 similarly likewise
@@ -8575,24 +9807,30 @@ singer vocalist
 singing telling
 single one ace unity individual
 single-foot rack
+single_out discriminate separate
 singly individually separately
 singular remarkable curious funny odd peculiar queer
 singularity uniqueness
 sinister baleful menacing ominous threatening black dark
 sink drop
+sink_in click dawn penetrate permeate filter
 sinned >sin
 sinner evildoer
 sinning sin
 sire beget get engender father mother generate
 sis sister
 sister sis
+sit_down sit seat
 site situation
 sitting seated
+sitting_room parlor
 situate locate fix deposit
 situated located set
 situation position
 six sextet
 sizable ample healthy hefty respectable
+size_of_it size
+size_up scrutinize
 skeletal bony cadaverous emaciated gaunt haggard pinched wasted
 skeptical questioning
 skepticism disbelief scepticism
@@ -8600,6 +9838,8 @@ sketch study vignette outline
 skill accomplishment acquisition attainment science
 skillful adept expert good practiced proficient nice
 skim plane
+skim_off skim cream
+skim_over skim
 skimmed >skim
 skimming skim
 skinnier >skinny
@@ -8624,8 +9864,10 @@ slanted diagonal slanting sloping colored
 slanting diagonal slanted sloping
 slash flog whip lather lash strap
 slaughter walloping debacle whipping butcher massacre
+slave_dealer slaver
 slaver dribble
 sleep slumber
+sleep_with love know bed bang
 sleepier >sleepy
 sleepiest >sleepy
 sleepy sleepy-eyed
@@ -8635,6 +9877,7 @@ slender slight slim thin
 slender-waisted slim-waisted
 slept >sleep
 slice piece slit
+slice_up slice
 slick slip
 slid >slide
 slidden >slide
@@ -8650,6 +9893,9 @@ slimmest >slim
 sling catapult
 slingshot sling catapult
 slip steal
+slip_away elapse lapse pass
+slip_in insert
+slip_of_paper slip
 slipped >slip
 slipping >slip
 slit pussy snatch slice
@@ -8663,6 +9909,8 @@ sloping diagonal slanted slanting
 slopped >slop
 slopping >slop
 slow decelerate retard slack slacken slowly easy behind
+slow_down decelerate slow retard slack slacken
+slow_up slow slack slacken
 slowing deceleration retardation
 slowly slow easy
 slowness deliberation
@@ -8673,6 +9921,7 @@ slugger batter hitter
 slugging >slug
 sluggish sulky dull slow
 sluice flush
+slum_area slum
 slumber sleep
 slump slack falloff depression sink
 slung >sling
@@ -8684,6 +9933,7 @@ smack thwack reek smell
 small little minor modest small-scale
 small-arm firearm piece
 small-scale minor modest small
+small_town village settlement
 smart ache hurt chic
 smash knock bash bang belt nail boom blast dash
 smell odor aroma scent
@@ -8694,6 +9944,7 @@ smitten stricken
 smoke fume smoking
 smoking smoke
 smooth polish shine politic suave bland
+smooth_out smooth
 smother surround suffocate
 smothered strangled
 smothering suffocating
@@ -8701,6 +9952,7 @@ smuggler runner
 snack bite
 snake serpent
 snap catch grab snatch snarl tear rupture bust
+snap_up grab
 snapped >snap
 snappier >snappy
 snappiest >snappy
@@ -8710,6 +9962,7 @@ snapshot snap shot
 snare trap hook
 snarl snap
 snatch snap
+snatch_up snatch snap
 sneak mouse creep
 sneaker sneak
 sneer leer
@@ -8729,6 +9982,7 @@ snub ignore disregard cut rebuff repel
 snubbed >snub
 snubbing >snub
 snuck >sneak
+snuff_out extinguish quench
 snug close
 snugged >snug
 snugger >snug
@@ -8737,15 +9991,23 @@ snugging >snug
 snuggle cuddle nestle nest nuzzle
 so-called alleged supposed
 so-so indifferent
+so_far hitherto heretofore yet insofar
 soak pluck rob hook
 soaking soak souse
 soapsuds suds lather
 soar surge zoom
 soaring lofty
 sober grave sedate solemn
+sober_up sober
 soberly gravely
 sobriety dryness
 social societal
+social_class class stratum
+social_organization structure
+social_status rank
+social_structure structure
+social_system structure
+social_welfare welfare
 socialistic socialist
 societal social
 society club gild lodge order
@@ -8777,6 +10039,7 @@ solvent solution answer result resolution
 somatic bodily corporal corporeal
 somber drab sober melancholy
 some approximately about roughly around
+some_other another
 someone person individual mortal soul
 someplace somewhere
 somersault somersaulting flip
@@ -8786,6 +10049,7 @@ somewhere someplace
 son boy word
 song vocal
 sonny lad
+sonny_boy lad sonny
 sonority resonance ringing vibrancy
 sonorous heavy
 soon shortly presently
@@ -8804,6 +10068,8 @@ sorriest >sorry
 sorrow regret
 sorry bad deplorable distressing pitiful sad
 sort kind form variety
+sort_of rather kinda
+sort_out classify class sort separate clear crystallize illuminate elucidate
 sought >seek
 soul psyche person individual someone mortal
 sound go healthy intelligent levelheaded
@@ -8818,6 +10084,7 @@ southpaw left-hander lefty
 souvenir keepsake token relic
 sovereign monarch independent supreme
 sovereignty reign
+soviet_union russia ussr
 sow seed
 sown >sow
 space infinite
@@ -8849,6 +10116,7 @@ speckled dotted flecked
 spectacles glasses
 spectacular dramatic striking
 spectator witness viewer watcher
+spectator_pump spectator
 specter ghost shade apparition phantom
 spectral ghostlike ghostly spiritual
 speculate theorize conjecture hypothesize suppose
@@ -8857,6 +10125,7 @@ speculative bad risky
 sped >speed
 speech address language
 speed velocity rush hasten race accelerate quicken
+speed_up accelerate speed quicken
 speedier >speedy
 speediest >speedy
 speedily quickly rapidly
@@ -8871,11 +10140,15 @@ sphere domain area orbit field arena
 spherical global
 spic immaculate spotless
 spice zest
+spice_up zest spice
 spider wanderer
 spied >spy
+spike_out spike
 spill slop splatter
+spill_over overflow
 spilt >spill
 spin whirl reel gyrate
+spin_around spin whirl reel gyrate
 spine backbone back spur
 spinning >spin
 spiral gyrate coil
@@ -8886,6 +10159,7 @@ spirit tone feel feeling flavor look smell
 spirited bouncing
 spirits liquor booze
 spiritual religious
+spit_out splutter sputter spit
 spiteful vindictive
 splash stir sprinkle squelch slop
 splashed dabbled splattered
@@ -8899,6 +10173,7 @@ splicing splice
 splinter secede
 splintery slivery
 split divide separate cleave rive
+split_second flash heartbeat instant twinkling wink
 splitting rending ripping
 splutter spatter splatter sputter sputtering
 spoil fumble muff blow flub fluff
@@ -8906,6 +10181,7 @@ spoiled bad
 spoilt >spoil
 spoke radius
 spoken >speak
+spoken_language speech language
 sponge bum grub
 sponsor patron supporter patronize
 spontaneous ad-lib unwritten
@@ -8931,8 +10207,11 @@ sprawling sprawl
 spray spraying
 spraying spray
 spread gap distribute dispersed
+spread_out diffuse spread
+spread_over cover
 spree fling
 spring springtime jump leap bound form
+spring_up originate arise rise develop grow
 springtime spring
 sprinkle scatter dot dust disperse splash
 sprinkling sprinkle
@@ -8949,6 +10228,9 @@ squabble bicker bickering fuss
 squad team
 squall shout cry call yell scream holler
 square straight squarely
+square_away straighten
+square_block cube
+square_up square jog
 squarely forthright square
 squash crush squelch mash squeeze
 squashes >squash
@@ -8989,9 +10271,16 @@ stalk haunt
 stall booth procrastinate
 stammer stutter falter
 stamp cast mold mould stomp stump
+stamp_down suppress inhibit subdue conquer curb
+stamp_out kill
 stance position posture
 stand base pedestal
+stand_for typify symbolize represent mean intend signify
+stand_in substitute sub
+stand_out jump excel surpass
+stand_up arise rise
 standard criterion measure touchstone
+standard_of_measurement gauge
 standardized similar
 standpoint viewpoint stand
 standstill deadlock impasse stand
@@ -9003,6 +10292,8 @@ stark blunt crude austere severe stern
 starred >star
 starring >star
 start beginning first outset kickoff offset begin get commence
+start_out begin get start commence depart part
+start_up start commence
 starting start
 startle jump start
 startup inauguration
@@ -9011,6 +10302,9 @@ starve hunger
 starved starving
 starving starved
 state province say tell submit
+state_department state
+state_of_affairs situation
+state_of_matter state
 statelier >stately
 stateliest >stately
 stately baronial imposing noble
@@ -9018,10 +10312,14 @@ statement argument
 statesmanship diplomacy
 static inactive motionless still electrostatic
 station place post send
+station_wagon wagon
 statuette figurine
 stature height
 status position condition
+stave_off avert avoid
 stay arrest check halt hitch stop remain rest stick
+stay_on stay continue remain
+stay_put stay stick
 stead position place
 steadfastly firm firmly
 steadied >steady
@@ -9040,12 +10338,17 @@ steel sword blade brand nerve
 steep immerse engulf plunge engross absorb outrageous
 steeple spire
 steer maneuver direct point head guide
+steering_wheel wheel
 stellar leading star astral
 stem root base theme radical stalk
 stemmed >stem
 stemming >stem
 step measure footstep pace stride tread
 step-by-step stepwise
+step_by_step gradually stepwise
+step_down quit resign weaken
+step_in intervene interfere interpose substitute
+step_up intensify
 stepped >step
 stepping >step
 steps stairs
@@ -9060,6 +10363,9 @@ sternly severely
 stetson fedora
 stewing boiling
 stick lodge wedge deposit stay
+stick_in insert enclose inclose introduce
+stick_out protrude project jump
+stick_to adhere bond bind stick follow
 sticking jutting projected relieved
 sticky gummy pasty
 stiff cadaver corpse clay remains
@@ -9080,6 +10386,7 @@ stink reek
 stinking lousy rotten fetid foul foul-smelling
 stipulate qualify condition specify
 stir shift budge agitate
+stir_up agitate inflame wake ignite heat
 stirred >stir
 stirring inspiration
 stitch sew
@@ -9096,8 +10403,10 @@ stool dejection
 stoop crouch bend bow
 stooped crooked
 stop halt discontinue cease quit
+stop_dead freeze
 stopped >stop
 stopping >stop
+stopping_point finale finish last conclusion close
 storage storehouse depot store
 store shop stock fund
 storehouse depot storage store
@@ -9112,6 +10421,7 @@ straggling sprawling
 straight consecutive directly direct flat
 straight-out outright unlimited
 straightaway straight immediately instantly directly now forthwith
+straighten_out disentangle
 straightforward square straight
 strain stress strive reach try
 straining strain distortion torture twisting arduous strenuous
@@ -9132,16 +10442,20 @@ strategy scheme
 stratified graded ranked
 stratum class
 straw chaff stalk
+straw_hat boater panama sailor
 stray roll wander swan tramp roam cast ramble rove
 streak run
 stream flow current
 streamlined aerodynamic flowing
+street_corner corner
 strength posture
 strengthen fortify
 strenuous arduous straining
 stress emphasis accent tension emphasize punctuate accentuate
 stressed distressed
 stretch reach extend
+stretch_forth extend
+stretch_out unfold stretch extend
 stretching stretch
 strew straw
 strewn >strew
@@ -9152,6 +10466,7 @@ strictly purely
 stridden >stride
 stride pace tread footstep step
 strike affect impress move
+strike_out mark
 striking dramatic spectacular outstanding prominent salient
 string twine thread draw
 stringier >stringy
@@ -9167,6 +10482,7 @@ striving pains strain
 strode >stride
 stroke shot throw
 stroll amble
+strong_point forte specialty strength
 strongly powerfully
 strove >strive
 struck >strike
@@ -9177,6 +10493,7 @@ strung >string
 strut prance swagger ruffle sashay cock
 strutted >strut
 strutting >strut
+stub_out extinguish
 stubbornly obstinately
 stubbornness self-will
 stuck >stick
@@ -9211,10 +10528,12 @@ suave politic smooth bland
 sub substitute
 subbed >sub
 subbing >sub
+subconscious_mind subconscious
 subcontract job
 subdue repress quash subjugate reduce suppress inhibit conquer curb
 subdued muted quiet
 subject topic theme content
+subject_matter message content substance
 subjugate repress quash subdue reduce subject
 subjugation oppression
 sublime reverend
@@ -9227,6 +10546,7 @@ submitted >submit
 submitting >submit
 subordinate underling subdue low-level
 subscribe sign
+subscribe_to subscribe take
 subsection subdivision
 subsequently later afterwards afterward after
 subservient instrumental
@@ -9255,6 +10575,8 @@ successor replacement
 succor relief ministration
 succumb yield
 suck suction
+suck_in suck
+suck_up absorb suck imbibe draw
 sucker chump fool gull mark
 suction suck
 suddenly abruptly short dead
@@ -9288,6 +10610,8 @@ sultrier >sultry
 sultriest >sultry
 sultry sensual
 sum amount total
+sum_of_money sum amount
+sum_up summarize resume sum
 summarize resume sum
 summate total sum add tally
 summation rundown
@@ -9337,9 +10661,12 @@ supremacy domination mastery
 supreme sovereign
 sure certain surely certainly
 sure-enough old
+sure_as_shooting surely certainly sure
+sure_enough surely certainly sure
 surely certainly sure
 surety security
 surface rise coat
+surface_area area expanse
 surge rush billow heave soar zoom
 surlier >surly
 surliest >surly
@@ -9368,6 +10695,7 @@ swabbing >swab
 swagger ruffle prance strut sashay cock browbeat bully
 swaggering disdainful haughty lordly overbearing supercilious
 swallow drink
+swallow_up immerse swallow bury
 swam >swim
 swamp deluge flood
 swan affirm verify assert swear roll wander stray tramp
@@ -9383,10 +10711,14 @@ swarthy dark-skinned dusky swart
 swashbuckler lunatic
 sway rock careen tilt shake swing
 swear curse cuss blaspheme imprecate affirm verify assert swan
+swear_out serve process
 swearing curse expletive oath cuss
 sweat perspiration fret lather
 swede rutabaga
 sweep expanse brush sail
+sweep_over overwhelm overpower overcome overtake
+sweep_through ace nail
+sweep_up embroil tangle sweep drag espouse embrace adopt
 sweet angelic sweetly
 sweet-smelling perfumed scented sweet
 sweetheart steady
@@ -9409,6 +10741,7 @@ swipe pilfer cabbage purloin pinch abstract hook sneak lift
 swirl whirl twirl twiddle eddy purl
 swish lap
 switch substitution replacement exchange trade swap
+switch_off cut
 switching switch shift
 swivel pivot
 swivelled >swivel
@@ -9416,6 +10749,7 @@ swivelling >swivel
 swollen >swell
 swoon faint
 swoop slide pounce
+swoop_up swoop
 swopped >swap
 swopping >swap
 swops >swap
@@ -9430,8 +10764,10 @@ symmetric symmetrical
 symmetrical symmetric harmonious proportionate
 symmetry correspondence balance proportion
 sympathize understand
+sympathize_with pity
 sympathy understanding
 symphony philharmonic
+symphony_orchestra symphony philharmonic
 symptomatic diagnostic
 synagogue temple
 synchronism synchrony
@@ -9442,14 +10778,17 @@ synthesize synthesise
 system scheme
 systematically consistently
 systematization rationalization
+table_tennis ping-pong
 tablet pad
 taboo forbidden out
 tabulate table
+tack_on append tack
 tackle undertake harness
 tactic tactics maneuver
 tactics tactic maneuver
 tactile tactual
 tactual tactile
+tactual_sensation touch feeling
 tag ticket label mark
 tagged labeled
 tagging >tag
@@ -9459,12 +10798,55 @@ tailored trim
 taint contamination
 taiwan china
 take occupy
+take_a_breath breathe
+take_a_breather rest breathe
+take_a_chance gamble chance risk hazard adventure
+take_aback shock floor
+take_account appreciate
+take_advantage capitalize trespass
+take_aim aim take train direct
+take_apart disassemble dismember
+take_away remove take withdraw
+take_back return
+take_care mind
+take_chances gamble chance risk hazard adventure
+take_down lower degrade disgrace demean
+take_exception challenge
+take_for deem hold
+take_for_granted assume presume
+take_form form spring
+take_hold hold
+take_hold_of catch grab
+take_in gull dupe fool
+take_into_account allow
+take_issue disagree differ dissent
+take_leave depart quit
+take_note note observe
+take_off depart part start
+take_on assume acquire adopt take
+take_out remove unpack
+take_over assume usurp seize arrogate adopt
+take_part participate
+take_place happen occur pass
+take_root settle root
+take_shape form spring
+take_stock scrutinize inventory
+take_the_field campaign
+take_the_stand testify attest
+take_to fancy
+take_to_be repute esteem
+take_turns alternate
 taken >take
+taken_for_granted axiomatic self-evident
+taken_up haunted obsessed preoccupied
 takeover coup
 takings return issue take proceeds yield
 tale narrative story
 talent endowment gift
 talk talking speak utter mouth
+talk_about discourse discuss
+talk_over discuss
+talk_terms negotiate
 talkative talky
 talkier >talky
 talkiest >talky
@@ -9491,10 +10873,12 @@ tantalize tease rag bait taunt rally ride
 tantrum fit scene
 tap pat rap strike
 taper sharpen point
+taper_off fizzle
 tapped >tap
 tapping >tap
 tar pitch seaman seafarer
 target mark prey
+target_area target
 tariff duty
 tarnish stain
 tarred >tar
@@ -9516,6 +10900,7 @@ tawdrier >tawdry
 tawdriest >tawdry
 tawdry brassy cheap flash flashy gaudy loud
 tax assess
+tax_return return
 taxes >tax
 taxi cab hack
 taxies >taxi
@@ -9524,8 +10909,12 @@ teach learn instruct
 teacher instructor
 teaching instruction commandment
 team squad
+team_spirit morale
+team_up team
 teammate mate
 tear rip rent snag split rupture snap bust
+tear_apart pan
+tear_down level
 tears weeping
 tease coquette flirt badger pester bug rag tantalize bait
 teasing tease
@@ -9543,10 +10932,19 @@ teensy wee
 teeter totter
 telegram wire
 telegraph telegraphy cable wire
+telegraph_operator telegrapher
 telegraphy telegraph
 telephone phone call ring
+telephone_call call
+telephone_line line
+telephone_number number
 television tv video
+television_camera camera
+television_set television tv
+television_system television
 tell state say
+tell_apart spot recognize distinguish discern separate differentiate tell
+tell_on denounce betray rat grass shit shop
 telling revealing telltale
 telltale revealing telling
 temerity audacity
@@ -9558,6 +10956,7 @@ tempo pacing pace
 temporary irregular
 tempt entice lure
 ten decade
+ten_thousand myriad
 tenaciously doggedly
 tenacity persistence persistency
 tenancy occupancy
@@ -9565,17 +10964,20 @@ tend lean incline run
 tendency inclination disposition leaning
 tender offer bid sensitive sore raw
 tending care attention aid
+tenement_house tenement
 tenet dogma
 tension stress
 tentative provisional doubtful
 tenth one-tenth
 tenting camping encampment
 tepid lukewarm
+term_of_office tenure
 terminal depot pole
 terminate end stop finish cease
 termination expiration endpoint
 terminology language
 terms footing price damage
+terra_firma land earth ground
 terrace bench
 terrestrial planetary
 terrible awful dread dreadful fearful frightening abominable painful unspeakable
@@ -9601,6 +11003,9 @@ textile fabric cloth material
 thanksgiving grace blessing
 thaw melt thawing melting warming dissolve unthaw
 thawing thaw melt melting warming
+the_like like
+the_netherlands holland
+the_virgin mary
 theater theatre house dramatics
 theatre theater house dramatics
 theme subject topic motif
@@ -9616,14 +11021,21 @@ thereafter thenceforth
 therefore hence thence thus so consequently
 therefrom thence thereof
 thereof thence therefrom
+thermodynamics_of_equilibrium thermostatics
 thick midst
 thick-skulled thick
 thickened calloused callous
 thickening deepening
 thicket brush
+thickly_settled populous
 thieving stealing
 thin lean
 think believe consider conceive suppose imagine reckon guess
+think_about entertain
+think_back remember
+think_of remember entertain
+think_over meditate ponder contemplate muse reflect mull speculate
+think_up hatch concoct
 thinker mind
 thinking thought
 thinly thin
@@ -9634,8 +11046,10 @@ thinning >thin
 third one-third
 third-dimensional three-dimensional
 third-dimensionality three-dimensionality
+third_base third
 thirst hunger
 thirties mid-thirties
+this_evening tonight
 thither there
 thong lash
 thoriated tittering
@@ -9647,6 +11061,7 @@ thought idea thinking
 thoughtless unthinking
 thousand grand yard
 thrash thresh lam flail convulse slash toss
+thrash_about convulse thresh thrash slash toss
 thread ribbon weave wind meander wander
 threadbare commonplace hackneyed stock timeworn tired trite
 threat menace
@@ -9671,7 +11086,13 @@ throne toilet can pot stool
 throng multitude mob pack pile jam
 throttle accelerator gas gun restrict restrain limit bound confine
 through done
+through_with done through
 throve >thrive
+throw_away discard fling toss dispose shed cast throw drop
+throw_in quit
+throw_off shed cast throw drop shake
+throw_out expel discard fling toss dispose
+throw_up vomit purge cast sick cat retch puke chuck
 thrust push stab stuff shove squeeze
 thruway freeway pike superhighway
 thud thump thumping clump
@@ -9683,22 +11104,32 @@ thumping thump clump thud
 thunder boom roar roaring
 thunderous deafening earsplitting
 thus therefore hence thence so
+thus_far hitherto heretofore yet
 thwart queer spoil foil cross frustrate baffle bilk
+thyroid_gland thyroid
 thyroidal thyroid
+thyrotrophic_hormone thyrotrophin tsh
 thyrotrophin tsh
 tick click beat
 ticket tag
 tidings news intelligence word
+tidy_up straighten
 tie necktie affiliation association bind draw
 tie-in link tie
+tie_in associate relate link connect
+tie_up bind
 tight taut fast close closely
 tighten fasten
+tighten_up stiffen tighten
+tightly_fitting skinny
 tilt lean tip slant angle cant pitch
 tilted leaning tipped
 tilth farmland
 timber lumber
 timbre timber quality tone
 time clip clock
+time_of_year season
+time_period period
 times multiplication
 timeworn commonplace hackneyed stock threadbare tired trite
 timid diffident shy
@@ -9713,17 +11144,24 @@ tiny diminutive petite
 tipped leaning tilted
 tiptoe tip
 tire pall weary fatigue jade wear
+tire_out tire wear weary jade fatigue
 tired commonplace hackneyed stock threadbare timeworn trite
+tired_of disgusted sick
 tiredly wearily
 tireless indefatigable hardworking industrious
 tiresome boring dull irksome slow tedious wearisome
 tiring exhausting wearying
+tissue_paper tissue
 tit breast bosom pap teat
 titillating erotic
 title rubric entitle style
 title-holder champion champ
 titter giggle
 tittering thoriated
+to_begin_with earlier originally
+to_boot additionally
+to_it thereto
+to_that_extent insofar
 toad frog
 toast crisp drink pledge salute
 today now
@@ -9740,11 +11178,15 @@ tomb grave
 tongue-in-cheek facetious
 tons dozens lots scores wads
 too besides also likewise
+too_soon early
 took >take
 tool instrument
+tool_around tool
 top exceed transcend overstep pass clear
 top-grade top-quality
 top-quality top-grade
+top_dog head chief
+top_executive king power
 topic subject theme issue matter
 topnotch ace crack first-rate super
 topped >top
@@ -9766,7 +11208,10 @@ torture anguish torment rack
 tortured anguished tormented
 torturing excruciating
 toss flip pass sky pitch
+toss_away discard fling toss dispose
+tot_up total sum summate add tally
 total sum totality aggregate amount number come summate add
+total_darkness blackness black
 totalistic totalitarian
 totalitarian totalistic
 totality entirety
@@ -9776,18 +11221,25 @@ totally wholly entirely completely all altogether whole
 toter carrier bearer
 totter paddle
 touch touching
+touch_off trip actuate trigger activate spark
+touch_on refer pertain relate concern touch
 touching poignant
 touchstone standard criterion measure
 tough rugged
 tour circuit go spell turn
+tourist_court court
 tousled disheveled frowzled
 towboat tug tower
 tower column pillar loom predominate hulk
+toy_with entertain
 trace hint suggestion vestige shadow follow draw line describe
 tracing trace
 track path course lead trail
+track_down hunt run
 tract parcel
 trade craft merchandise
+trade_in trade
+trade_name brand
 trademark hallmark stylemark
 trader dealer
 tradesman shopkeeper storekeeper
@@ -9837,7 +11289,10 @@ transversely transversally
 trap snare
 trapped >trap
 trapping housing
+trash_dump dump
 travel go move journey
+travel_along follow
+travel_to visit
 traveler traveller
 travelled >travel
 traveller traveler
@@ -9852,6 +11307,8 @@ treat handle process
 treatment intervention handling
 treaty pact accord
 treble soprano triple
+tree_branch limb
+tree_trunk trunk
 treetop crown
 trembling shaking quiver vibration shaky shivering
 tremendous enormous fantastic grand howling marvelous rattling terrific wonderful
@@ -9865,6 +11322,7 @@ tribunal court
 tribute testimonial
 trichrome tricolor
 trick fox
+trick_out attire
 trickle dribble filter
 tricolor trichrome
 tried >try
@@ -9872,6 +11330,7 @@ trigger trip actuate activate spark
 trigger-happy fierce vehement violent
 trill shake
 trim trimming pare spare shipshape well-kept
+trim_down reduce trim cut
 trimmed >trim
 trimmer >trim
 trimmest >trim
@@ -9879,6 +11338,7 @@ trimming trim
 trinket novelty
 trio three leash troika
 trip stumble
+trip_up catch trip
 triple trio treble
 tripped >trip
 tripping >trip
@@ -9890,12 +11350,14 @@ trod >tread
 trodden >tread
 troika three trio leash
 troll round
+trolley_car streetcar
 trooper cavalryman
 troops soldiery
 trot jog lope clip
 trotted >trot
 trotting >trot
 trouble problem fuss bother disturb upset inconvenience
+trouble_oneself trouble bother
 troubled disruptive riotous tumultuous turbulent
 trough gutter
 troupe company
@@ -9905,12 +11367,15 @@ true admittedly
 truer >true
 truest >true
 truly genuinely really rightfully
+trump_up concoct
 trumpet horn
 trumpeter herald
 trust reliance swear rely bank
 trusted sure
 truthful true
 try attempt effort endeavor seek essay assay test prove
+try_on try
+try_out test prove try examine essay experiment
 tsh thyrotrophin
 tub bathtub bath
 tube tubing
@@ -9934,11 +11399,23 @@ turbulent disruptive riotous troubled tumultuous churning roiling
 turf sod sward
 turmoil upheaval tumult
 turn bend crook twist turning
+turn_away bend
+turn_back revert return
+turn_down refuse reject decline
+turn_in deliver render
+turn_off cut
+turn_on ride
+turn_out prove
+turn_over pass hand reach give overturn upset
+turn_to address
+turn_up surface fold
 turned off sour
 turning turn
+turning_point landmark watershed corner
 turves >turf
 tutor coach
 tv television video
+tv_audience viewers
 tweed flannel gabardine white
 twelve dozen
 twice doubly double
@@ -9966,6 +11443,7 @@ twoscore forty
 tying >tie
 type character eccentric case
 typewriting typing
+typhus_fever typhus
 typical distinctive
 typified >typify
 typify epitomize symbolize represent
@@ -9981,6 +11459,9 @@ ulceration ulcer
 ultimately finally
 ultra radical
 ultrasonic supersonic
+ultraviolet_illumination ultraviolet
+ultraviolet_light ultraviolet
+ultraviolet_radiation ultraviolet
 unaccountable unexplainable
 unafraid fearless secure
 unambiguously unequivocally uniquely
@@ -10010,6 +11491,7 @@ unconquerable insuperable
 uncontrollable unruly
 unconvincing flimsy improbable unbelievable unlikely
 uncover unveil reveal expose
+under_that thereunder
 undercover clandestine secret underground
 underdeveloped developing
 underground belowground clandestine secret undercover
@@ -10099,12 +11581,16 @@ uniquely unambiguously
 uniqueness singularity
 unite unify merge
 united joined
+united_kingdom britain
+united_nations un
+united_states america us
 unity integrity one ace single
 universal general worldwide
 universe existence creation world cosmos population
 unjust unfair
 unkind pitiless
 unknown stranger alien nameless
+unknown_quantity unknown
 unlace untie
 unlawful unconventional
 unlike dissimilar different
@@ -10185,6 +11671,9 @@ unwittingly inadvertently
 unwound >unwind
 unwritten oral
 up upwards upward
+up_the_stairs upstairs
+up_to capable
+up_to_now hitherto heretofore yet
 upbeat cheerful
 upcoming coming
 upheaval turbulence turmoil
@@ -10193,6 +11682,7 @@ uphold continue preserve
 upkeep care maintenance sustenance
 uplift elate
 upped >up
+upper_limit maximum
 upping >up
 upraise resurrect raise
 upraised lifted
@@ -10207,20 +11697,24 @@ upside-down inverted
 uptake consumption intake
 upward up upwards
 upwards up upward
+urban_center city metropolis
 urge impulse itch press recommend advocate
 urgent pressing
 urgently desperately
 urging goad prod spur
 urine piss water
 us america
+us_navy navy
 usable useable functional operational
 usage use utilization employment exercise custom
 use usage utilization employment exercise function purpose role utilize
+use_up consume eat exhaust take occupy
 useable functional usable operational
 used ill-used
 useful utilitarian
 usefulness utility
 usher show
+usher_in inaugurate introduce
 ussr russia
 usual common
 usually normally commonly ordinarily
@@ -10238,6 +11732,7 @@ vacation holiday
 vaccination inoculation
 vacua >vacuum
 vacuum void vacancy emptiness
+vacuum_cleaner vacuum
 vague obscure
 vain self-conceited fruitless futile
 valet gentleman man
@@ -10247,11 +11742,13 @@ valor heroism gallantry
 valuation evaluation rating
 value prize treasure appreciate
 value-system ethic
+value_orientation ethic value-system
 valued precious
 vanguard avant-garde
 vanish disappear
 vanity conceit emptiness
 vanquish beat crush shell
+vantage_point viewpoint
 vapor vaporization evaporation
 vaporization vapor evaporation
 variable varying
@@ -10276,6 +11773,7 @@ venerate reverence fear revere
 vengeance retribution
 vent ventilate air
 ventilate vent air
+ventilating_system ventilation
 venture speculation embark guess pretend hazard
 veranda verandah
 verandah veranda
@@ -10288,6 +11786,7 @@ veritable regular authentic
 vernal youthful young
 verse poetry rhyme
 version variant variation edition
+vertebral_column spine backbone back
 vertex peak apex
 vertices >vertex
 vertigines >vertigo
@@ -10295,6 +11794,8 @@ vertigo giddiness
 vertigoes >vertigo
 verve vitality
 very identical really real rattling
+very_much lots much
+very_well first-rate fine ok
 vest undershirt invest enthrone
 vestibule hall foyer lobby
 vestige trace shadow
@@ -10319,6 +11820,7 @@ victory triumph
 video picture
 vie compete contend
 view position perspective aspect prospect scene vista see consider
+view_as deem hold
 viewer spectator witness watcher
 viewpoint stand standpoint
 vigilance wakefulness alertness
@@ -10335,6 +11837,7 @@ violation misdemeanor
 violence force ferocity fierceness fury vehemence wildness
 violin fiddle
 virgin pure
+virgin_mary mary
 virile male
 virtual practical
 virtually about almost most nearly near well-nigh
@@ -10344,6 +11847,7 @@ virtuoso ace adept champion sensation genius hotshot star whiz
 virulent deadly
 visage countenance physiognomy
 visibility profile
+visible_light light
 vision sight
 visit see
 vista view aspect prospect scene
@@ -10366,12 +11870,14 @@ voice sound vocalize
 voiced soft
 void null
 volatile explosive
+volcanic_eruption eruption
 volcano vent
 volcanoes >volcano
 volition will willing
 volley salvo burst
 voltage potential
 voltaic galvanic
+voltaic_pile pile
 volume bulk mass
 voluminous tortuous twisting winding
 volunteer voluntary offer
@@ -10380,9 +11886,11 @@ vomit purge cast sick cat retch puke chuck
 vomiting vomit
 voodoo juju
 vote ballot voting
+vote_down kill defeat
 voter elector
 voting vote ballot
 vouch guarantee
+vowel_sound vowel
 vulgar coarse common
 vulnerability exposure
 vying >vie
@@ -10403,17 +11911,24 @@ waggle wag
 wail lament lamentation howl roar whimper
 wailful wailing
 wait delay hold waiting
+wait_on serve attend assist
 waiting wait
 waive relinquish forgo forego forfeit
 wake awake arouse awaken
+wake_up awaken wake rouse arouse awake
 wakeful light
+waking_up awakening
 walk walking pass
 walk-to walking
+walk_of_life walk
+walk_out strike
 walking walk-to
 walkover cinch breeze picnic snap
+wall_plug outlet
 wallop whack
 walloping banging thumping
 wallow welter
+walnut_tree walnut
 walrus seahorse
 wan pale pallid sick
 wander roll swan stray tramp roam cast ramble rove
@@ -10452,15 +11967,19 @@ washbowl washbasin basin lavatory
 washing wash laundry
 washup bathing
 waste blow
+waste_material waste
 wasted senseless
 wasteful uneconomical
 wasteland waste
 wastewater effluent
 watch observe follow
+watch_out watch
+watch_over watch observe follow
 watcher spectator witness viewer watchman
 watching observation observance
 watchman watcher
 water irrigate
+water_line watermark
 waterproofing sealing
 watershed divide basin
 watery reeking
@@ -10471,6 +11990,8 @@ wax mount climb rise
 waxen waxlike
 waxlike waxen
 way manner mode style fashion means agency
+way_of_life way path
+way_out exit issue outlet
 waylaid >waylay
 waylay ambush bushwhack lurk ambuscade
 wayside roadside
@@ -10482,7 +12003,13 @@ wealthier >wealthy
 wealthiest >wealthy
 wealthy flush loaded
 weapon arm artillery
+weapon_system weapon arm
+weapons_system arms munition
 wear bear
+wear_down tire wear weary jade fatigue
+wear_off wear
+wear_out tire wear weary jade fatigue break bust
+wear_thin wear
 wearied jaded
 wearier >weary
 weariest >weary
@@ -10498,7 +12025,9 @@ webbing >web
 wed marry conjoin espouse tie splice
 wedded >wed
 wedding marriage
+wedding_ceremony wedding
 wedge bomber hero sub submarine lodge stick deposit squeeze
+wedge_heel wedge
 wednesday wed
 wee teensy
 week workweek
@@ -10506,6 +12035,7 @@ weep cry
 weeping tears
 weigh consider count
 weight burden slant angle
+weight_down burden weight
 weighted leaden
 weighting weight
 weird uncanny
@@ -10522,6 +12052,7 @@ well-known long-familiar
 well-nigh about almost most nearly near virtually
 well-read knowing knowledgeable learned well-educated
 well-rounded all-round
+well_up swell
 welter jumble muddle smother
 went >go
 wept >weep
@@ -10537,6 +12068,7 @@ whack wallop
 whale giant hulk
 wharf pier dock
 wharves >wharf
+what_is_more furthermore moreover
 wheedle coax
 whet quicken
 whetted >whet
@@ -10568,8 +12100,10 @@ whizzes >whiz
 whizzing >whiz
 whodunit mystery
 whole unit wholly entirely completely totally all altogether
+whole_number integer
 wholly entirely completely totally all altogether whole
 whoop hack
+whoop_it_up revel racket
 whore prostitute tart
 whorl coil roll curl lock
 wicked sinful unholy
@@ -10601,6 +12135,7 @@ wily crafty slick sly
 win profits acquire gain
 wince flinch cringe shrink recoil quail
 wind weave thread meander wander twist curve
+wind_up finish
 windier >windy
 windiest >windy
 winding tortuous twisting voluminous meandering wandering
@@ -10617,11 +12152,16 @@ wintertime winter
 wintrier >wintry
 wintriest >wintry
 wintry frigid frozen icy
+wipe_off erase efface
+wipe_out consume eat exhaust eliminate annihilate extinguish eradicate
+wipe_up mop
+wiped_out broken
 wire cable telegraph
 wired pumped-up
 wirier >wiry
 wiriest >wiry
 wiry stringy
+wise_guy wisenheimer
 wish wishing want care like
 wishing wish want
 wit humor brain mentality
@@ -10657,6 +12197,7 @@ wonned >won
 wonning >won
 woo court romance solicit
 wood forest woods
+wooden_leg peg leg
 woodgraining graining
 woods forest wood
 woodwork carpentry
@@ -10667,13 +12208,22 @@ woollier >woolly
 woolliest >woolly
 woolly befuddled
 word formulate phrase articulate
+word_of_advice admonition warning
+word_of_farewell farewell
+word_of_god bible book scripture word
 wording phrasing phraseology
 wordlessly mutely silently
 words lyric language
 wore >wear
+work_force manpower hands men
+work_on work process
+work_table worktable
+work_up build progress
 workable feasible practicable viable
 workbench bench
 working-class blue-collar
+working_capital capital
+working_girl prostitute whore tart
 workings works working
 workout exercise exercising
 works plant
@@ -10704,6 +12254,7 @@ worthiest >worthy
 worthless ugly vile unworthy wretched
 worthy desirable suitable
 wound lesion injury injure hurt bruise offend spite
+wound_up aroused
 wounded maimed hurt
 wove >weave
 woven >weave
@@ -10711,6 +12262,7 @@ wrack rack wreck
 wraithlike shadowy
 wrangle quarrel row words haggle
 wrap wrapper wind roll twine
+wrap_up wrap
 wrapped clothed draped captive absorbed engrossed intent
 wrapper wrap
 wrapping >wrap
@@ -10729,6 +12281,8 @@ wriggle writhe wrestle worm squirm twist
 wring distort wrench
 wrinkle furrow crease seam line purse crisp
 write compose pen
+write_down expense
+write_out issue cut
 writer author
 writhe wrestle wriggle worm squirm twist
 writing authorship composition
@@ -10757,12 +12311,16 @@ yell cry outcry call shout scream holler squall
 yelling shouting
 yellow chicken
 yellow-brown amber
+yellowish_brown buff
 yelp yelping yap
 yelping yelp
 yesteryear past
 yet hitherto heretofore
 yield output return issue take takings proceeds give afford
 young offspring immature new
+young_lady girl miss
+young_man fellow beau
+young_woman girl miss
 younger >young
 youngest >young
 youngster child kid minor fry nestling
@@ -10771,6 +12329,7 @@ youthful vernal young
 yr year
 zeal ardor
 zero nothing null cipher naught zip
+zero_in zero
 zeroes >zero
 zest gusto relish nip tang
 zip speed hurry

@@ -6,8 +6,10 @@ import Foundation
 extension KnowledgeBase {
     /// The best passages for `query` plus weighted `expansion` words (synonyms of its
     /// words), with pseudo-relevance feedback; scoped like `search`.
+    /// `paths` (files relative to the root) restricts the search to those files.
     public func search(
-        _ query: String, organizationDomain: String?, limit: Int, feedbackTerms: Int?, expansion: [(word: String, weight: Double)]
+        _ query: String, organizationDomain: String?, limit: Int, feedbackTerms: Int?, expansion: [(word: String, weight: Double)],
+        paths: [String]? = nil
     ) throws -> [Passage] {
         try IndexStore.mapping(path: indexPath) {
             try store.refreshIfStale(root: root, maxFileSize: maxFileSize)
@@ -15,7 +17,7 @@ extension KnowledgeBase {
             return try store.withSearcher { searcher, db in
                 try searcher.search(
                     db, query: query, scope: Self.scope(organizationDomain) ?? "", limit: limit, feedbackTerms: feedbackTerms,
-                    expansion: expansion)
+                    expansion: expansion, paths: paths)
             }
         }
     }
@@ -29,5 +31,10 @@ extension KnowledgeBase {
                 return (try searcher.documentFrequencies(db, words: words, scope: scope), try searcher.visibleRows(db, scope: scope))
             }
         }
+    }
+
+    /// The indexed files the organization sees (shared and its own), relative to the root.
+    public func documentPaths(organizationDomain: String?) throws -> [String] {
+        try IndexStore.mapping(path: indexPath) { try store.visibleDocuments(scope: Self.scope(organizationDomain)).map(\.0) }
     }
 }

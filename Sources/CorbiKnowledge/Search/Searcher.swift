@@ -83,8 +83,10 @@ final class Searcher: @unchecked Sendable {
     /// `expansion` adds weighted words (synonyms of the query's words, say) as query terms
     /// of their own: words the organization's passages never use are left out, and so are
     /// those the query already holds.
+    /// `paths` (files relative to the root) restricts the search to those files.
     func search(
-        _ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil, expansion: [(word: String, weight: Double)] = []
+        _ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil, expansion: [(word: String, weight: Double)] = [],
+        paths: [String]? = nil
     ) throws -> [Passage] {
         try validateCache(db)
         guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [] }
@@ -103,11 +105,11 @@ final class Searcher: @unchecked Sendable {
         if p.feedbackTerms > 0, p.feedbackWeight > 0 {
             // Feedback re-ranks the first pass's best rows: it reorders, and never brings in a
             // passage without a word of the query, at the cost of one seek per row.
-            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth))
+            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth), paths: paths)
             let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats, feedbackTerms: p.feedbackTerms)
             hits = added.isEmpty ? first : try rescore(db, rows: first.map(\.0), terms: original + added, stats: stats)
         } else {
-            hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
+            hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit, paths: paths)
         }
         hits = Array(hits.prefix(limit))
         let queryStems = Set(terms.map(\.stem))
@@ -232,7 +234,7 @@ final class Searcher: @unchecked Sendable {
     /// "essential" (rarest) required terms, as long as the other terms together cannot lift
     /// a row without them above the current k-th score (the MaxScore bound).
     func topRows(
-        _ db: Database, required: [Term], extra: [Term] = [], stats: Statistics, scope: String, limit: Int
+        _ db: Database, required: [Term], extra: [Term] = [], stats: Statistics, scope: String, limit: Int, paths: [String]? = nil
     ) throws -> [(Int64, Double)] {
         let p = parameters
         func bounded(_ list: [Term]) -> [Term] {
@@ -265,7 +267,7 @@ final class Searcher: @unchecked Sendable {
                 match = "(" + required[..<essential].map { phrase($0.surface) }.joined(separator: " OR ") + ") AND (" + all + ")"
                 phraseStart = essential
             }
-            let rows = try rank(db, match: match, phraseStart: phraseStart, terms: terms, stats: stats, scope: scope, limit: limit)
+            let rows = try rank(db, match: match, phraseStart: phraseStart, terms: terms, stats: stats, scope: scope, limit: limit, paths: paths)
             if essential >= n { return rows }
             if rows.count >= limit, let threshold = rows.last?.1, threshold > rest[essential] {
                 return rows
@@ -280,7 +282,7 @@ final class Searcher: @unchecked Sendable {
     }
 
     private func rank(
-        _ db: Database, match: String, phraseStart: Int, terms: [Term], stats: Statistics, scope: String, limit: Int
+        _ db: Database, match: String, phraseStart: Int, terms: [Term], stats: Statistics, scope: String, limit: Int, paths: [String]? = nil
     ) throws -> [(Int64, Double)] {
         let p = parameters
         var params: [Double] = [
@@ -291,7 +293,22 @@ final class Searcher: @unchecked Sendable {
         let scoped = lock.withLock { cache.hasScopedPassages }
         let statement: Statement
         let arguments: StatementArguments
-        if scoped {
+        if let paths {
+            // Few files, asked for by name: the rows of those files only (and only those the
+            // scope sees).
+            let marks = Array(repeating: "?", count: max(1, paths.count)).joined(separator: ", ")
+            statement = try db.makeStatement(sql: """
+                SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
+                FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid
+                WHERE chunkFTS MATCH ? AND chunk.scope IN ('', ?)
+                  AND chunk.documentId IN (SELECT id FROM document WHERE path IN (\(marks)))
+                ORDER BY score DESC, chunkFTS.rowid LIMIT ?
+                """)
+            var list: StatementArguments = [blob, match, scope]
+            list += StatementArguments(paths.isEmpty ? [""] : paths)
+            list += [limit]
+            arguments = list
+        } else if scoped {
             statement = try db.cachedStatement(sql: """
                 SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
                 FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid

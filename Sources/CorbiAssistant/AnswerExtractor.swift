@@ -68,9 +68,9 @@ public struct AnswerExtractor: Sendable {
     /// Supporting passages are looked for among the first `supportDepth` retrieved, with a
     /// retrieval score at least `supportRatio` of the best one's and a window covering at
     /// least `supportCoverage` of the question.
-    public var supportDepth = 4
-    public var supportRatio = 0.6
-    public var supportCoverage = 0.4
+    public var supportDepth = 3
+    public var supportRatio = 0.5
+    public var supportCoverage = 0.3
 
     public init() {}
 
@@ -252,7 +252,12 @@ public struct AnswerExtractor: Sendable {
             var s = covered * rankFactor(anchor.passageIndex)
             let texts = members.map(\.sentence.text)
             // The kind of fact asked for (a price for "how much") weighs like a key word.
-            if texts.contains(where: intent.matches) { s += 0.2 }
+            // The kind of fact asked for counts by how much of the question the sentence that
+            // holds it covers itself: "numb for 2 to 4 hours" answers how long numbness lasts,
+            // a neighbouring "24 hours to reach full strength" does not.
+            let factCoverage = members.filter { intent.matches($0.sentence.text) }
+                .map { coverage($0.stems, anchor.section, anchor.parent) }.max()
+            if let factCoverage { s += 0.2 * min(1, factCoverage / max(covered, 1e-9)) }
             if intent.name, texts.contains(where: QuestionIntent.hasInnerCapital) { s += 0.05 }
             // Sentences that only repeat the question's words answer nothing.
             let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
@@ -300,16 +305,22 @@ public struct AnswerExtractor: Sendable {
         // that say it, and a retrieval that ranked the right passage second still answers.
         var support: [Extraction.Pick] = []
         var supportCoverages: [Double] = []
-        for (index, list) in candidates.enumerated() where index != best.passage && index < supportDepth && !list.isEmpty {
+        // When the answer lacks the kind of fact asked for (a price, a time), a passage further
+        // down that has it supports the answer too.
+        let bestHasFact = best.positions.contains { intent.matches(list[$0].sentence.text) }
+        let factWanted = intent.wantsFact && !bestHasFact
+        for (index, list) in candidates.enumerated() where index != best.passage && !list.isEmpty {
             guard supportCoverages.count < maxCitations - 1 else { break }
-            if topScore > 0, passages[index].score < supportRatio * topScore { continue }
+            let near = index < supportDepth && (topScore <= 0 || passages[index].score >= supportRatio * topScore)
+            guard near || factWanted else { continue }
             var found: (positions: [Int], score: Double, coverage: Double)?
             for c in list {
                 let positions = window(around: c)
                 let (s, covered) = windowScore(positions, in: list)
                 if found == nil || s > found!.score + 1e-9 { found = (positions, s, covered) }
             }
-            guard let found, found.coverage >= supportCoverage, found.coverage >= 0.75 * best.coverage else { continue }
+            guard let found, found.coverage >= supportCoverage, found.coverage >= 0.5 * best.coverage else { continue }
+            if !near, !found.positions.contains(where: { intent.matches(list[$0].sentence.text) }) { continue }
             support += found.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: index, score: sentenceScore(list[$0])) }
             supportCoverages.append(found.coverage)
             stems.formUnion(found.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) })
@@ -371,6 +382,8 @@ struct QuestionIntent {
     var place = false
     /// Steps and addresses run over several lines: the answer reads on in its section.
     var readsOn: Bool { procedure || place }
+    /// A question whose answer is a kind of fact `matches` recognizes.
+    var wantsFact: Bool { amount || time || duration || count }
 
     init(_ question: String) {
         let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "

@@ -115,7 +115,8 @@ public struct Assistant {
         var pool = try retriever.retrieve(query, expansion: expansion, limit: max(retrievalLimit, poolSize))
         // A question naming a file ("with useradd", "in fstab", "a tar archive") also
         // searches that file alone, where its words may be too common to rank otherwise.
-        let named = try namedFiles(keyWords)
+        let place = QuestionIntent(question).place ? [(TextAnalysis.stem("location"), "location")] : []
+        let named = try namedFiles(keyWords + place)
         if !named.isEmpty {
             var seen = Set(pool.map { "\($0.path):\($0.lineStart)" })
             for p in try retriever.retrieve(query, expansion: expansion, limit: namedFileLimit, paths: named)

@@ -61,13 +61,16 @@ public struct PassageReranker: Sendable {
         }
     }
 
-    /// The pool in the new order, best first, each with its signals.
+    /// The pool in the new order, best first, each with its signals; a passage's score
+    /// becomes its re-ranking score (so later steps compare passages as they were ranked).
     public func rerank(_ passages: [Passage], terms: [(stem: String, weight: Double)]) -> [(passage: Passage, signals: Signals)] {
         let all = signals(passages, terms: terms)
         let scored = zip(passages, all).enumerated().map { index, pair in
-            (index, pair.0, pair.1, zip(weights, pair.1.vector).reduce(0) { $0 + $1.0 * $1.1 })
+            var passage = pair.0
+            passage.score = zip(weights, pair.1.vector).reduce(0) { $0 + $1.0 * $1.1 }
+            return (index, passage, pair.1)
         }
-        return scored.sorted { $0.3 > $1.3 || ($0.3 == $1.3 && $0.0 < $1.0) }.map { ($0.1, $0.2) }
+        return scored.sorted { $0.1.score > $1.1.score || ($0.1.score == $1.1.score && $0.0 < $1.0) }.map { ($0.1, $0.2) }
     }
 
     /// The words of a file's name: `useradd.8.txt` gives "useradd", `10-files.txt` "files".

@@ -110,7 +110,9 @@ public struct AnswerExtractor: Sendable {
         let weights = idfWeights
         let totalWeight = weights.reduce(0, +)
         var synonymSets: [String: Set<String>] = [:]
-        for (stem, word) in kept { synonymSets[stem] = TextAnalysis.synonymStems(ofWord: word) }
+        // Words any text uses in many senses ("go", "make", "take") match no synonym: "last"
+        // would otherwise find "gone".
+        for (stem, word) in kept { synonymSets[stem] = TextAnalysis.synonymStems(ofWord: word).subtracting(TextAnalysis.genericTerms).union([stem]) }
         // A phrase's synonyms count for each of its key words ("call off": "cancel" covers "call").
         for (words, synonyms) in TextAnalysis.phraseSynonyms(question) {
             let stems = Set(synonyms.map(TextAnalysis.stem))
@@ -309,8 +311,8 @@ public struct AnswerExtractor: Sendable {
         // down that has it supports the answer too.
         let bestHasFact = best.positions.contains { intent.matches(list[$0].sentence.text) }
         let factWanted = intent.wantsFact && !bestHasFact
+        var offers: [(index: Int, positions: [Int], coverage: Double, hasFact: Bool)] = []
         for (index, list) in candidates.enumerated() where index != best.passage && !list.isEmpty {
-            guard supportCoverages.count < maxCitations - 1 else { break }
             let near = index < supportDepth && (topScore <= 0 || passages[index].score >= supportRatio * topScore)
             guard near || factWanted else { continue }
             var found: (positions: [Int], score: Double, coverage: Double)?
@@ -320,10 +322,17 @@ public struct AnswerExtractor: Sendable {
                 if found == nil || s > found!.score + 1e-9 { found = (positions, s, covered) }
             }
             guard let found, found.coverage >= supportCoverage, found.coverage >= 0.5 * best.coverage else { continue }
-            if !near, !found.positions.contains(where: { intent.matches(list[$0].sentence.text) }) { continue }
-            support += found.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: index, score: sentenceScore(list[$0])) }
-            supportCoverages.append(found.coverage)
-            stems.formUnion(found.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) })
+            let hasFact = found.positions.contains { intent.matches(list[$0].sentence.text) }
+            if !near, !hasFact { continue }
+            offers.append((index, found.positions, found.coverage, hasFact && factWanted))
+        }
+        // The fact the answer lacks first, then by rank.
+        offers.sort { ($0.hasFact ? 0 : 1, $0.index) < ($1.hasFact ? 0 : 1, $1.index) }
+        for offer in offers.prefix(maxCitations - 1) {
+            let list = candidates[offer.index]
+            support += offer.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: offer.index, score: sentenceScore(list[$0])) }
+            supportCoverages.append(offer.coverage)
+            stems.formUnion(offer.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) })
         }
         features.supportCount = Double(supportCoverages.count)
         features.citedCoverage = coverage(stems, anchor.section, anchor.parent)

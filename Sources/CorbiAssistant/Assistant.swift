@@ -12,6 +12,8 @@ public protocol PassageRetriever {
     func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage]
     /// The files the organization sees, relative paths; empty when unknown.
     func documentPaths() throws -> [String]
+    /// The first passage of each of the given files (score 0).
+    func firstPassages(of paths: [String]) throws -> [Passage]
     /// How many passages hold each word, and how many there are; nil when unknown.
     func statistics(of words: [String]) throws -> TermStatistics?
 }
@@ -29,6 +31,8 @@ extension PassageRetriever {
     }
 
     public func documentPaths() throws -> [String] { [] }
+
+    public func firstPassages(of paths: [String]) throws -> [Passage] { [] }
 }
 
 /// How the assistant widens a question for retrieval. General-purpose: nothing here knows
@@ -119,8 +123,11 @@ public struct Assistant {
         let named = try namedFiles(keyWords + place)
         if !named.isEmpty {
             var seen = Set(pool.map { "\($0.path):\($0.lineStart)" })
-            for p in try retriever.retrieve(query, expansion: expansion, limit: namedFileLimit, paths: named)
-            where seen.insert("\(p.path):\(p.lineStart)").inserted {
+            // A file named only in its name ("location-and-parking.md" for "where"): its
+            // first passage, which says what the file is about.
+            let found = try retriever.retrieve(query, expansion: expansion, limit: namedFileLimit, paths: named)
+            let silent = named.filter { path in !found.contains { $0.path == path } && !pool.contains { $0.path == path } }
+            for p in try found + retriever.firstPassages(of: silent) where seen.insert("\(p.path):\(p.lineStart)").inserted {
                 pool.append(p)
             }
         }

@@ -38,6 +38,11 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
         return passages.filter { Self.isVisible($0.path, to: organizationDomain) }
     }
 
+    public func firstPassages(of paths: [String]) throws -> [Passage] {
+        try knowledgeBase.firstPassages(of: paths.filter { Self.isVisible($0, to: organizationDomain) }, organizationDomain: organizationDomain)
+            .filter { Self.isVisible($0.path, to: organizationDomain) }
+    }
+
     public func documentPaths() throws -> [String] {
         try knowledgeBase.documentPaths(organizationDomain: organizationDomain).filter { Self.isVisible($0, to: organizationDomain) }
     }

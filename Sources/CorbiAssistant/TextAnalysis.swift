@@ -167,7 +167,7 @@ public enum TextAnalysis {
     ]
 
     /// Stems of words common to questions about any business: they count, but less.
-    static let genericTerms: Set<String> = Set([
+    public static let genericTerms: Set<String> = Set([
         "offer", "provide", "available", "avail", "possible", "allow", "allowed", "way", "kind", "type", "sort",
         "clinic", "practice", "office", "patient", "patients", "customer", "client", "service", "services",
         "make", "give", "use", "new", "day", "days", "week", "weeks", "time", "take", "go", "come",

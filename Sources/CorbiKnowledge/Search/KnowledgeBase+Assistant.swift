@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// What the assistant asks of the knowledge base beyond `kb search`: a search with weighted
 /// extra words, and how often words occur. Kept apart from `search` so that `kb search`
@@ -36,5 +37,26 @@ extension KnowledgeBase {
     /// The indexed files the organization sees (shared and its own), relative to the root.
     public func documentPaths(organizationDomain: String?) throws -> [String] {
         try IndexStore.mapping(path: indexPath) { try store.visibleDocuments(scope: Self.scope(organizationDomain)).map(\.0) }
+    }
+
+    /// The first passage of each of the given files the organization sees (score 0).
+    public func firstPassages(of paths: [String], organizationDomain: String?) throws -> [Passage] {
+        guard !paths.isEmpty else { return [] }
+        return try IndexStore.mapping(path: indexPath) {
+            try store.withSearcher { _, db in
+                let marks = Array(repeating: "?", count: paths.count).joined(separator: ", ")
+                var arguments: StatementArguments = [Self.scope(organizationDomain) ?? ""]
+                arguments += StatementArguments(paths)
+                return try Row.fetchAll(db, sql: """
+                    SELECT document.path, chunk.lineStart, chunk.lineEnd, chunk.heading, chunk.body
+                    FROM chunk JOIN document ON document.id = chunk.documentId
+                    WHERE chunk.scope IN ('', ?) AND document.path IN (\(marks))
+                      AND chunk.ordinal = (SELECT MIN(c.ordinal) FROM chunk c WHERE c.documentId = chunk.documentId)
+                    ORDER BY document.path
+                    """, arguments: arguments).map { row in
+                    Passage(path: row[0], lineStart: row[1], lineEnd: row[2], heading: row[3], text: row[4], score: 0, snippet: "")
+                }
+            }
+        }
     }
 }

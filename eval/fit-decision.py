@@ -45,7 +45,7 @@ def rows(path):
 THRESHOLD = 0.7
 
 NAMES = ["sentenceCoverage", "passageCoverage", "titleCoverage", "unknownShare", "missingRareWord", "scoreRatio", "rank",
-         "margin", "answerType", "knownTerms", "supportCount", "citedCoverage"]
+         "margin", "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName"]
 
 
 def matrix(data):

@@ -104,6 +104,13 @@ public struct AnswerExtractor: Sendable {
         }
         let totalGeneric = genericWeights.reduce(0, +)
         features.unknownShare = totalGeneric > 0 ? unknownWeight / totalGeneric : 0
+        // A name the knowledge base never mentions ("Bitcoin", "Invisalign") says the
+        // question is about something it does not cover.
+        if let statistics, statistics.passages > 0 {
+            let names = question.split(whereSeparator: { $0.isWhitespace }).dropFirst()
+                .filter { $0.first?.isUppercase == true }.flatMap { TextAnalysis.words(String($0)) }
+            if names.contains(where: { (statistics.frequencies[$0] ?? -1) == 0 }) { features.unknownName = 1 }
+        }
         features.knownTerms = Double(kept.count)
         terms = kept.map(\.stem)
         guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms, features: features) }

@@ -30,18 +30,21 @@ public struct AnswerFeatures: Sendable, Equatable, Codable {
     public var supportCount = 0.0
     /// Share of the question's weight covered by all the cited sentences together. 0...1.
     public var citedCoverage = 0.0
+    /// 1 when the question names something (a capitalised word after the first) that no
+    /// passage the organization sees contains.
+    public var unknownName = 0.0
 
     public init() {}
 
     /// The values in the order of `AnswerDecision`'s weights.
     var vector: [Double] {
         [sentenceCoverage, passageCoverage, titleCoverage, unknownShare, missingRareWord, scoreRatio, rank, margin, answerType,
-         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage]
+         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage, unknownName]
     }
 
     static let names = [
         "sentenceCoverage", "passageCoverage", "titleCoverage", "unknownShare", "missingRareWord", "scoreRatio", "rank", "margin",
-        "answerType", "knownTerms", "supportCount", "citedCoverage",
+        "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName",
     ]
 }
 

@@ -208,6 +208,9 @@ public struct Assistant {
         return out
     }
 
+    /// Passages up to this many lines are cited whole.
+    static let maxCitedLines = 40
+
     /// The picked sentences joined, a `[n]` marker after each passage's run of sentences.
     static func extractiveAnswer(question: String, extraction: Extraction, passages: [Passage], confidence: Double) -> AssistantAnswer {
         var citations: [Citation] = []
@@ -220,10 +223,14 @@ public struct Assistant {
             let run = picks[index...end]
             let passage = passages[picks[index].passageIndex]
             let n = citations.count + 1
+            // A short passage (a FAQ entry, an option, a section) is cited whole: the
+            // sentences are its answer, the passage is where a reader checks it. A long one
+            // is cited at the sentences' lines.
+            let whole = passage.lineEnd - passage.lineStart < maxCitedLines
             citations.append(
                 Citation(
-                    n: n, path: passage.path, lineStart: run.map(\.sentence.lineStart).min()!,
-                    lineEnd: run.map(\.sentence.lineEnd).max()!, heading: passage.heading,
+                    n: n, path: passage.path, lineStart: whole ? passage.lineStart : run.map(\.sentence.lineStart).min()!,
+                    lineEnd: whole ? passage.lineEnd : run.map(\.sentence.lineEnd).max()!, heading: passage.heading,
                     score: round(run.map(\.score).max()!)))
             // Table rows and list items carry no full stop of their own.
             var text = run.map { pick in

@@ -369,7 +369,8 @@ public struct AnswerExtractor: Sendable {
             features.scoreRatio = best.passage == 0 ? 1 : 0.5
         }
         features.rank = Double(best.passage)
-        features.answerType = picks.map(\.sentence.text).contains(where: intent.matches) ? 1 : 0
+        features.answerType = (picks + support).map(\.sentence.text).contains(where: intent.matches) ? 1 : 0
+        features.unknownFocus = features.unknownShare * (1 - features.answerType)
         return Extraction(picks: picks, support: support, confidence: confidence, terms: terms, features: features)
     }
 

@@ -33,18 +33,21 @@ public struct AnswerFeatures: Sendable, Equatable, Codable {
     /// 1 when the question names something (a capitalised word after the first) that no
     /// passage the organization sees contains.
     public var unknownName = 0.0
+    /// `unknownShare` when the cited sentences hold no fact of the kind asked for: words the
+    /// knowledge base never uses matter less when the answer is an address or a price.
+    public var unknownFocus = 0.0
 
     public init() {}
 
     /// The values in the order of `AnswerDecision`'s weights.
     var vector: [Double] {
         [sentenceCoverage, passageCoverage, titleCoverage, unknownShare, missingRareWord, scoreRatio, rank, margin, answerType,
-         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage, unknownName]
+         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage, unknownName, unknownFocus]
     }
 
     static let names = [
         "sentenceCoverage", "passageCoverage", "titleCoverage", "unknownShare", "missingRareWord", "scoreRatio", "rank", "margin",
-        "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName",
+        "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName", "unknownFocus",
     ]
 }
 

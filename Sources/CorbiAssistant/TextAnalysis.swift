@@ -83,7 +83,9 @@ public enum TextAnalysis {
         for (suffix, replacement, minimum) in suffixes where w.hasSuffix(suffix) {
             if suffix == "s" && (w.hasSuffix("ss") || w.hasSuffix("us") || w.hasSuffix("is")) { break }
             let base = String(w.dropLast(suffix.count)) + replacement
-            if base.count >= minimum {
+            // "eating" -> "eat": a three-letter base with a vowel is a word ("string" keeps its "ing").
+            let shortWord = suffix == "ing" && base.count == 3 && base.contains(where: { "aeiou".contains($0) })
+            if base.count >= minimum || shortWord {
                 w = base
                 break
             }

@@ -222,6 +222,15 @@ public struct Assistant {
             while end + 1 < picks.count, picks[end + 1].passageIndex == picks[index].passageIndex { end += 1 }
             let run = picks[index...end]
             let passage = passages[picks[index].passageIndex]
+            // Table rows and list items carry no full stop of their own.
+            var text = run.map { pick in
+                let t = pick.sentence.text
+                return run.count > 1 && !(t.last.map { ".!?:;".contains($0) } ?? true) ? t + "." : t
+            }.joined(separator: " ")
+            if text.hasSuffix(":") { text.removeLast() }
+            index = end + 1
+            // A run of punctuation only (a lone ":") says nothing and is not cited.
+            guard text.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
             let n = citations.count + 1
             // A short passage (a FAQ entry, an option, a section) is cited whole: the
             // sentences are its answer, the passage is where a reader checks it. A long one
@@ -232,12 +241,6 @@ public struct Assistant {
                     n: n, path: passage.path, lineStart: whole ? passage.lineStart : run.map(\.sentence.lineStart).min()!,
                     lineEnd: whole ? passage.lineEnd : run.map(\.sentence.lineEnd).max()!, heading: passage.heading,
                     score: round(run.map(\.score).max()!)))
-            // Table rows and list items carry no full stop of their own.
-            var text = run.map { pick in
-                let t = pick.sentence.text
-                return run.count > 1 && !(t.last.map { ".!?:;".contains($0) } ?? true) ? t + "." : t
-            }.joined(separator: " ")
-            if text.hasSuffix(":") { text.removeLast() }
             // A definition is answered with its term ("-m, --create-home: Create the user's
             // home directory ..."), so the answer names what it defines.
             if let term = Self.definedTerm(of: passage), run.first!.sentence.lineStart <= passage.lineStart + 3,
@@ -247,7 +250,6 @@ public struct Assistant {
                 citations[citations.count - 1].lineStart = passage.lineStart
             }
             parts.append(text + " [\(n)]")
-            index = end + 1
         }
         return AssistantAnswer(
             question: question, answered: true, answer: parts.joined(separator: " "), confidence: confidence,

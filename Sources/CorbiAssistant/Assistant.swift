@@ -105,7 +105,7 @@ public struct Assistant {
         let statistics = try retriever.statistics(of: keyWords.map(\.word))
         var expansion = expansion(of: keyWords, question: question, statistics: statistics)
         // "Where ...?" and "What is the address?" ask for a place, which texts call one.
-        if QuestionIntent(question).place { expansion.append(("location", 1)) }
+        if QuestionIntent(question).place { expansion.append(("location", tuning.synonymWeight)) }
         // The question's words that say what it is about make the query; words any question
         // may hold ("use", "way", "work") count like synonyms.
         var query = question

@@ -9,12 +9,17 @@ let package = Package(
         .library(name: "CorbiCore", targets: ["CorbiCore"]),
         .library(name: "CorbiKnowledge", targets: ["CorbiKnowledge"]),
         .library(name: "CorbiAssistant", targets: ["CorbiAssistant"]),
+        .library(name: "CorbiMessaging", targets: ["CorbiMessaging"]),
         .library(name: "CorbiWorkspace", targets: ["CorbiWorkspace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
@@ -37,8 +42,15 @@ let package = Package(
             dependencies: ["CorbiKnowledge"]
         ),
         .target(
+            name: "CorbiMessaging",
+            dependencies: [
+                "CorbiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "CorbiWorkspace",
-            dependencies: ["CorbiCore", "CorbiKnowledge", "CorbiAssistant"]
+            dependencies: ["CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CorbiMessaging"]
         ),
         .target(
             name: "CorbiCLI",
@@ -52,8 +64,21 @@ let package = Package(
         .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore"]),
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
+        .testTarget(
+            name: "CorbiMessagingTests",
+            dependencies: [
+                "CorbiMessaging", "CorbiCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
-        .testTarget(name: "CorbiWorkspaceTests", dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge"]),
+        .testTarget(
+            name: "CorbiWorkspaceTests",
+            dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CorbiEndToEndTests",
             dependencies: ["corbi", .product(name: "GRDB", package: "GRDB.swift")]

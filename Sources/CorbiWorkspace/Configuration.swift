@@ -1,6 +1,7 @@
 import CorbiAssistant
 import CorbiCore
 import CorbiKnowledge
+import CorbiMessaging
 import Foundation
 
 /// Everything Corbi reads from its environment, read once per process in this one type:
@@ -22,6 +23,9 @@ import Foundation
 /// | exhaustive search | | `CORBI_KB_EXHAUSTIVE=1` | off |
 /// | local model | | `CORBI_LLM_URL`, `CORBI_LLM_MODEL`, `CORBI_LLM_TIMEOUT`, `CORBI_LLM_API_KEY` | none |
 /// | answer diagnostics | | `CORBI_ASK_DEBUG=1` | off |
+/// | provider APIs | | `CORBI_WHATSAPP_API_URL`, `CORBI_INSTAGRAM_API_URL`, `CORBI_TELEGRAM_API_URL` | the providers' own |
+/// | email | | `CORBI_SENDMAIL` | `/usr/sbin/sendmail -t -oi` |
+/// | public address of `serve` | | `CORBI_PUBLIC_URL` | none |
 /// | pager, colour | | `PAGER`, `NO_COLOR`, `TERM` | `less -FRX`, colour on terminals |
 public struct Configuration: Sendable, Equatable {
     /// Values given as flags; nil (or empty) leaves the environment's or the default.
@@ -63,6 +67,14 @@ public struct Configuration: Sendable, Equatable {
     public var llm: LLMConfiguration?
     /// Print the answer's scores on stderr.
     public var askDebug: Bool
+    /// Where the providers' APIs are (tests and relays point them at loopback servers).
+    public var whatsappAPIURL: URL
+    public var instagramAPIURL: URL
+    public var telegramAPIURL: URL
+    /// The sendmail-compatible command line email is piped to.
+    public var sendmailCommand: String
+    /// Where `corbi serve` is reachable from the internet (one-click unsubscribe links).
+    public var publicURL: URL?
     /// `PAGER`: nil for the default (`less -FRX`), "" for none.
     public var pager: String?
     /// `NO_COLOR` set (to anything but the empty string).
@@ -104,6 +116,11 @@ public struct Configuration: Sendable, Equatable {
             knowledgeBaseOptions: options,
             llm: try llmConfiguration(env),
             askDebug: flag(env["CORBI_ASK_DEBUG"]),
+            whatsappAPIURL: try httpURL(env, "CORBI_WHATSAPP_API_URL") ?? ProviderEndpoints.whatsapp,
+            instagramAPIURL: try httpURL(env, "CORBI_INSTAGRAM_API_URL") ?? ProviderEndpoints.instagram,
+            telegramAPIURL: try httpURL(env, "CORBI_TELEGRAM_API_URL") ?? ProviderEndpoints.telegram,
+            sendmailCommand: nonEmpty(env["CORBI_SENDMAIL"]) ?? ProviderEndpoints.sendmail,
+            publicURL: try httpURL(env, "CORBI_PUBLIC_URL"),
             pager: env["PAGER"],
             noColor: !(env["NO_COLOR"] ?? "").isEmpty,
             terminalType: env["TERM"],
@@ -173,6 +190,17 @@ public struct Configuration: Sendable, Equatable {
             throw CorbiError.usage("\(name) must be a size such as 10MB, 500kB or 1GiB (got \"\(text)\").")
         }
         return Int(amount * scale)
+    }
+
+    /// An http or https URL from the environment (64 for anything else); nil when unset.
+    static func httpURL(_ env: [String: String], _ name: String) throws -> URL? {
+        guard let raw = nonEmpty(env[name])?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard let url = URL(string: raw.hasSuffix("/") ? String(raw.dropLast()) : raw), url.scheme == "http" || url.scheme == "https",
+            url.host != nil
+        else {
+            throw CorbiError.usage("\(name) must be an http or https URL (got \"\(raw)\").")
+        }
+        return url
     }
 
     /// The longest a model may take, in seconds: a bound keeps a typo (`1e30`) from

@@ -28,8 +28,8 @@ public final class Workspace: @unchecked Sendable {
     public func database() throws -> AppDatabase {
         try lock.withLock {
             if let openDatabase { return openDatabase }
-            let db = try AppDatabase(
-                path: configuration.databasePath, environment: environment)
+            let auditKey = try configuration.auditKeyPath.map { try AuditKey(contentsOfFile: $0) }
+            let db = try AppDatabase(path: configuration.databasePath, environment: environment, auditKey: auditKey)
             openDatabase = db
             return db
         }

@@ -57,9 +57,16 @@ import Testing
             organizationId: actor.organizationId, contactId: 1, templateId: nil, channel: .email, subject: "s", body: "b",
             variables: [:], scheduledFor: Date(timeIntervalSince1970: 1_790_000_000), traceId: "t", createdBy: nil,
             createdAt: Date(timeIntervalSince1970: 1_790_000_000))
-        let fields = try keys(OutboundMessageJSON(message, zone: actor.organization.timeZone))
+        let fields = try keys(DraftJSON(message, zone: actor.organization.timeZone))
         #expect(Set(fields.keys) == ["id", "contactId", "templateId", "channel", "body", "status", "scheduledFor", "traceId"])
         #expect(fields["id"] is NSNull && fields["templateId"] is NSNull)
+        // The outbox adds every other field of the record, nulls included.
+        let outbox = try keys(OutboundMessageJSON(message, zone: actor.organization.timeZone))
+        #expect(Set(fields.keys).isSubset(of: Set(outbox.keys)))
+        for key in ["retryCount", "error", "providerMessageId", "providerStatus", "mediaUrl", "variables", "subject", "attempts"] {
+            #expect(outbox[key] != nil, "\(key)")
+        }
+        #expect(outbox["error"] is NSNull && outbox["sentAt"] is NSNull)
     }
 }
 
@@ -84,5 +91,33 @@ import Testing
         let minute: TimeInterval = 1_788_281_580
         #expect(note(requested: minute + 20, scheduled: minute + 120).contains("18:53 to 18:54 were full, so 2026-09-01 18:55"))
         #expect(note(requested: minute + 20, scheduled: minute + 60).contains("18:53 was full, so 2026-09-01 18:54"))
+    }
+}
+
+@Suite struct TerminalTextTests {
+    @Test func controlCharactersAreShownVisibly() {
+        #expect(TerminalText.safe("plain\ttext\nline") == "plain\ttext\nline")
+        #expect(TerminalText.safe("\u{1B}]0;owned\u{07}title") == "\u{241B}]0;owned\u{2407}title")
+        #expect(TerminalText.safe("clear\u{1B}[2J") == "clear\u{241B}[2J")
+        #expect(TerminalText.safe("ics\r\nline\r\n") == "ics\r\nline\r\n")
+        #expect(TerminalText.safe("over\rwrite") == "over\u{240D}write")
+        #expect(TerminalText.safe("a\u{9B}31mb\u{202E}c\u{7F}") == "a\u{FFFD}31mb\u{FFFD}c\u{2421}")
+        #expect(TerminalText.safe("nul\u{0}") == "nul\u{2400}")
+    }
+
+    @Test func jsonKeepsItsValueButNotRawC1Controls() throws {
+        let json = JSONOutput.encode(["text": "a\u{9B}b\u{202E}c\u{1B}"])
+        let escaped = TerminalText.escapingJSON(json)
+        #expect(!escaped.unicodeScalars.contains { TerminalText.needsReplacing($0) })
+        let back = try JSONSerialization.jsonObject(with: Data(escaped.utf8)) as? [String: String]
+        #expect(back?["text"] == "a\u{9B}b\u{202E}c\u{1B}")
+    }
+
+    @Test func theResultPrinterNeverWritesRawControls() {
+        let streams = CapturedStreams()
+        let printer = ResultPrinter(streams: streams)
+        printer.print(CommandResult(stdout: "Anna\u{1B}[8m hidden", stderr: ["skipped \u{1B}]2;x\u{07}"], exitCode: 65, json: false))
+        #expect(!streams.out.contains("\u{1B}") && !streams.err.contains("\u{1B}") && !streams.err.contains("\u{07}"))
+        #expect(streams.out == "Anna\u{241B}[8m hidden\n")
     }
 }

@@ -77,3 +77,41 @@ import Testing
         #expect(again.unchanged == 2 && again.created == 0 && again.updated == 0)
     }
 }
+
+@Suite struct ContactCSVFormulaTests {
+    @Test func formulaCellsAreExportedAsTextAndImportedBackUnchanged() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let beta = try w.organization("beta.example")
+        let hostile = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "'=already quoted", "''@twice"]
+        for (i, name) in hostile.enumerated() {
+            _ = try w.db.addContact(alpha.staff, ContactInput(fullName: name, telegram: String(-100 - i), notes: "=1+1"))
+        }
+        let exported = ContactCSV.write(try w.db.allContacts(alpha.staff))
+        for line in exported.split(separator: "\r\n").dropFirst() {
+            // No cell starts with a formula character (a quoted cell is checked inside its quotes).
+            for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+                let bare = cell.hasPrefix("\"") ? cell.dropFirst() : cell[...]
+                #expect(!["=", "+", "-", "@"].contains(bare.first.map(String.init) ?? ""), "\(line)")
+            }
+        }
+        _ = try w.db.importContacts(beta.staff, csv: exported)
+        let back = try w.db.allContacts(beta.staff)
+        #expect(Set(back.map(\.fullName)) == Set(hostile))
+        #expect(Set(back.compactMap(\.telegramChatId)) == Set((0..<hostile.count).map { Int64(-100 - $0) }))
+        #expect(back.allSatisfy { $0.notes == "=1+1" })
+    }
+
+    @Test func controlCharactersAndOverlongTextAreRefused() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        for name in ["Eve\u{0}Hidden", "Eve\u{1B}[2J", "Eve\nMallory", String(repeating: "x", count: 201), "Eve\u{202E}"] {
+            #expect { try w.db.addContact(alpha.staff, ContactInput(fullName: name)) } throws: { ($0 as? CorbiError)?.exitCode == 65 }
+        }
+        #expect { try w.db.addContact(alpha.staff, ContactInput(fullName: "Eve", notes: String(repeating: "n", count: 4001))) } throws: {
+            ($0 as? CorbiError)?.exitCode == 65
+        }
+        _ = try w.db.addContact(alpha.staff, ContactInput(fullName: "Eve", notes: "two\nlines\twith a tab"))
+        #expect(try w.count("SELECT count(*) FROM contact") == 1)
+    }
+}

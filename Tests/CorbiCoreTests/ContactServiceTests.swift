@@ -51,7 +51,7 @@ import Testing
         // Neither contact changed; both attempts recorded.
         #expect(try w.db.contact(alpha.staff, ref: String(bob.id!)).email == "bob@example.com")
         #expect(try w.db.contact(alpha.staff, ref: String(anna.id!)).phoneWhatsapp == "+49301111111")
-        let conflicts = try w.db.identityConflicts(alpha.admin)
+        let conflicts = try w.db.identityConflicts(alpha.admin).map(\.conflict)
         #expect(conflicts.count == 2)
         #expect(conflicts.allSatisfy { $0.ownerContactId == anna.id })
         #expect(conflicts.contains { $0.attemptedContactId == bob.id && $0.channel == .whatsapp && $0.value == "+49301111111" })
@@ -189,5 +189,17 @@ import Testing
         let all = try w.db.contacts(alpha.staff, matching: "person 1")
         // "1" is a short word: any 1 anywhere (01, 10-19, 21).
         #expect(all.contacts.count == 12 && all.total == 12)
+    }
+
+    @Test func aNumberIsNeverAPartOfAName() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let beta = try w.organization("beta.example")
+        let other = try w.db.addContact(beta.staff, ContactInput(fullName: "Beta Person"))
+        let evil = try w.db.addContact(alpha.staff, ContactInput(fullName: "Evil\(other.id!)"))
+        #expect { try w.db.contact(alpha.staff, ref: String(other.id!)) } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+        #expect { try w.db.deleteContact(alpha.staff, ref: String(other.id!), calendar: nil) } throws: { ($0 as? CorbiError)?.exitCode == 66 }
+        #expect(try w.db.contact(alpha.staff, ref: "Evil").id == evil.id)
+        #expect(try w.db.contact(alpha.staff, ref: String(evil.id!)).id == evil.id)
     }
 }

@@ -9,7 +9,7 @@ final class TestWorkspace: @unchecked Sendable {
     let db: AppDatabase
     let clock: TestClock
 
-    init(now: Date = Date(timeIntervalSince1970: 1_795_000_000)) throws {
+    init(now: Date = Date(timeIntervalSince1970: 1_795_000_000), auditKey: AuditKey? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         clock = TestClock(now)
@@ -17,7 +17,18 @@ final class TestWorkspace: @unchecked Sendable {
         let counter = Counter()
         db = try AppDatabase(
             path: folder.appendingPathComponent("corbi.sqlite").path,
-            environment: CorbiEnvironment(now: { clock.now }, makeID: { "id-\(counter.next())" }))
+            environment: CorbiEnvironment(now: { clock.now }, makeID: { "id-\(counter.next())" }), auditKey: auditKey)
+        self.counter = counter
+    }
+
+    private let counter: Counter
+
+    /// The same database file opened again, with another audit key (or none).
+    func reopened(auditKey: AuditKey?) throws -> AppDatabase {
+        let clock = self.clock, counter = self.counter
+        return try AppDatabase(
+            path: folder.appendingPathComponent("corbi.sqlite").path,
+            environment: CorbiEnvironment(now: { clock.now }, makeID: { "id-\(counter.next())" }), auditKey: auditKey)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }

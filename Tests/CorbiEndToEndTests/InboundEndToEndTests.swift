@@ -30,7 +30,7 @@ import Testing
         #expect(all?.first?["contactId"] is NSNull)
         let annas = try w.run("inbound", "list", "--contact", "anna", "--json").json?["messages"] as? [[String: Any]]
         #expect(annas?.count == 1)
-        #expect(try w.run("inbound").stdout.contains("(unknown sender)"))
+        #expect(try w.run("inbound").stdout.contains("(unknown) 987654"))
 
         #expect(try w.run("inbound", "record", "whatsapp", "+4930999", "--payload", "[1]").status == 65)
         #expect(try w.run("inbound", "record", "fax", "1", "hi").status == 65)

@@ -56,6 +56,7 @@ import Testing
         ["CORBI_LLM_URL": "http://127.0.0.1:1", "CORBI_LLM_MODEL": "m", "CORBI_LLM_TIMEOUT": "inf"],
         ["CORBI_LLM_URL": "http://127.0.0.1:1", "CORBI_LLM_MODEL": "m", "CORBI_LLM_TIMEOUT": "-1"],
         ["CORBI_LLM_URL": "ftp://h/x", "CORBI_LLM_MODEL": "m"],
+        ["CORBI_WHATSAPP_API_URL": "graph.facebook.com"], ["CORBI_PUBLIC_URL": "javascript:alert(1)"],
     ])
     func badValuesAreUsageErrorsNamingTheVariable(_ env: [String: String]) {
         let name = env.keys.sorted().last { $0 != "CORBI_LLM_MODEL" && $0 != "CORBI_LLM_URL" } ?? "CORBI_LLM_URL"
@@ -76,6 +77,18 @@ import Testing
             environment: ["CORBI_LLM_URL": "http://h:1/v1/chat/completions", "CORBI_LLM_MODEL": "m"]).llm
         #expect(full?.url.absoluteString == "http://h:1/v1/chat/completions")
         #expect(full?.timeout == 30)
+    }
+
+    @Test func providerAddressesDefaultToTheProviders() throws {
+        let defaults = try Configuration.resolve(environment: home)
+        #expect(defaults.whatsappAPIURL.absoluteString == "https://graph.facebook.com/v21.0")
+        #expect(defaults.telegramAPIURL.absoluteString == "https://api.telegram.org")
+        #expect(defaults.sendmailCommand == "/usr/sbin/sendmail -t -oi")
+        #expect(defaults.publicURL == nil)
+        let local = try Configuration.resolve(
+            environment: home.merging(["CORBI_TELEGRAM_API_URL": "http://127.0.0.1:9000/", "CORBI_PUBLIC_URL": "https://corbi.example.com"]) { $1 })
+        #expect(local.telegramAPIURL.absoluteString == "http://127.0.0.1:9000")
+        #expect(local.publicURL?.absoluteString == "https://corbi.example.com")
     }
 
     @Test func colourNeedsATerminalAndNoNoColor() throws {

@@ -30,7 +30,7 @@ public struct ContactsCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ c: Contact) -> String {
+    static func describe(_ c: Contact, zone: TimeZone) -> String {
         var lines = ["#\(c.id!) \(c.fullName)"]
         if let v = c.email { lines.append("  email:     \(v)") }
         if let v = c.phoneWhatsapp { lines.append("  whatsapp:  \(v)") }
@@ -39,6 +39,10 @@ public struct ContactsCommand: ParsableCommand {
         lines.append("  status:    \(c.status.rawValue)")
         if !c.tags.isEmpty { lines.append("  tags:      \(c.tags.joined(separator: ", "))") }
         if let v = c.notes { lines.append("  notes:     \(v)") }
+        func time(_ date: Date?) -> String { date.map { DateFormatting.dateTime($0, in: zone) } ?? "never" }
+        lines.append("  last in:   \(time(c.lastInboundAt))")
+        lines.append("  last out:  \(time(c.lastOutboundAt))")
+        lines.append("  added:     \(time(c.createdAt)), changed \(time(c.updatedAt))")
         return lines.joined(separator: "\n")
     }
 
@@ -46,6 +50,7 @@ public struct ContactsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "Contacts whose name, email, phone, ids or tags contain every word of QUERY.")
         @Argument(help: "Words to look for (case and accents ignored).") var query: [String] = []
+        @Option(help: "Only contacts with this tag (the whole tag; case and accents ignored).") var tag: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every match.") var all = false
         @OptionGroup var globals: GlobalOptions
@@ -55,17 +60,18 @@ public struct ContactsCommand: ParsableCommand {
             let actor = try session.actor()
             let effectiveLimit = all ? nil : (limit ?? (globals.json ? nil : 50))
             let q = query.joined(separator: " ")
-            let page = try session.database().contacts(actor, matching: q, limit: effectiveLimit)
+            let page = try session.database().contacts(actor, matching: q, tag: tag, limit: effectiveLimit)
             var table = TextTable(["ID", "NAME", "EMAIL", "WHATSAPP", "STATUS", "TAGS"])
             for c in page.contacts {
                 table.add([String(c.id!), c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.status.rawValue, c.tags.joined(separator: ",")])
             }
-            var text = page.contacts.isEmpty ? (q.isEmpty ? "No contacts yet." : "No contact matches '\(q)'.") : table.render()
+            let asked = [q.isEmpty ? nil : "'\(q)'", tag.map { "the tag '\($0)'" }].compactMap { $0 }.joined(separator: " with ")
+            var text = page.contacts.isEmpty ? (asked.isEmpty ? "No contacts yet." : "No contact matches \(asked).") : table.render()
             if page.contacts.isEmpty && page.total > 0 {
                 // --limit 0: the count alone.
                 let noun = page.total == 1 ? "contact" : "contacts"
                 text = (page.totalIsExact ? "\(page.total) \(noun)" : "More than \(page.total) \(noun)")
-                    + (q.isEmpty ? "" : " match '\(q)'") + "; none listed (--limit 0)."
+                    + (asked.isEmpty ? "" : " match \(asked)") + "; none listed (--limit 0)."
             } else if !page.totalIsExact {
                 text += "\n... more than \(page.total) match (use --limit N or --all)"
             } else if page.total > page.contacts.count {
@@ -86,25 +92,44 @@ public struct ContactsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let c = try session.database().contact(actor, ref: ref)
-            return CommandOutput(text: ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
     struct Add: CorbiCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a contact.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a contact, or make one from an unknown sender's message.",
+            discussion: """
+                With --from-inbound ID the contact takes that message's sender: its identifier on \
+                the channel and its display name (unless --name is given); the sender's earlier \
+                messages become the contact's.
+                """)
         @OptionGroup var fields: Fields
+        @Option(help: ArgumentHelp("An inbound message from an unknown sender (inbound list --unknown).", valueName: "id"))
+        var fromInbound: String?
         @OptionGroup var globals: GlobalOptions
 
         func validate() throws {
-            guard fields.name != nil else { throw ValidationError("Missing expected argument '--name <name>'") }
+            guard fields.name != nil || fromInbound != nil else { throw ValidationError("Missing expected argument '--name <name>'") }
         }
 
         func execute(in session: Session) throws -> CommandOutput {
+            let actor = try session.actor()
+            if let fromInbound {
+                guard let id = MessagingText.recordID(fromInbound), id > 0 else {
+                    throw CorbiError.invalid("'\(fromInbound)' is not an inbound message id (a number).")
+                }
+                let made = try session.database().addContact(actor, fromInbound: id, name: fields.name)
+                let c = made.contact
+                let linked = made.linkedMessages == 1 ? "1 message" : "\(made.linkedMessages) messages"
+                return CommandOutput(
+                    text: "Added " + ContactsCommand.describe(c, zone: actor.organization.timeZone) + "\n(\(linked) now this contact's)",
+                    json: ContactJSON(c, zone: actor.organization.timeZone))
+            }
             var input = fields.input
             if input.status == nil { input.status = "active" }
-            let actor = try session.actor()
             let c = try session.database().addContact(actor, input)
-            return CommandOutput(text: "Added " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: "Added " + ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -117,7 +142,7 @@ public struct ContactsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let c = try session.database().updateContact(actor, ref: ref, fields.input)
-            return CommandOutput(text: "Updated " + ContactsCommand.describe(c), json: ContactJSON(c, zone: actor.organization.timeZone))
+            return CommandOutput(text: "Updated " + ContactsCommand.describe(c, zone: actor.organization.timeZone), json: ContactJSON(c, zone: actor.organization.timeZone))
         }
     }
 
@@ -146,18 +171,7 @@ public struct ContactsCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            let text: String
-            if file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CorbiError.notFound("Cannot read \(file): no such file.")
-                }
-                guard let decoded = String(data: data, encoding: .utf8) else {
-                    throw CorbiError.invalid("\(file) is not UTF-8 text.")
-                }
-                text = decoded
-            }
+            let text = try InputFile.text(file)
             let r = try session.database().importContacts(try session.actor(), csv: text, skipInvalid: skipInvalid)
             let summary = "Imported: \(r.created) created, \(r.updated) updated, \(r.unchanged) unchanged, \(r.skipped.count) skipped."
             return CommandOutput(

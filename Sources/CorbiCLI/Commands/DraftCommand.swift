@@ -62,17 +62,17 @@ public struct DraftCommand: CorbiCommand {
         let zone = actor.organization.timeZone
         if dryRun {
             let draft = try db.previewDraft(actor, request)
-            return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Dry run, nothing saved:"), json: OutboundMessageJSON(draft.message, zone: zone))
+            return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Dry run, nothing saved:"), json: DraftJSON(draft.message, zone: zone))
         }
         if !yes, session.terminal.stdin, let confirm = session.confirm {
             let draft = try db.previewDraft(actor, request)
             session.diagnostics(Self.preview(draft, zone: zone, heading: "Preview:"))
             guard confirm("Save this draft? [y/N]") else {
-                return CommandOutput(text: "Not saved.", json: OutboundMessageJSON(draft.message, zone: zone))
+                return CommandOutput(text: "Not saved.", json: DraftJSON(draft.message, zone: zone))
             }
         }
         let draft = try db.draft(actor, request)
-        return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Saved draft #\(draft.message.id!):"), json: OutboundMessageJSON(draft.message, zone: zone))
+        return CommandOutput(text: Self.preview(draft, zone: zone, heading: "Saved draft #\(draft.message.id!):"), json: DraftJSON(draft.message, zone: zone))
     }
 
     /// The rendered text with where, to whom and when it goes.

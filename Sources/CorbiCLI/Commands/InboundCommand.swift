@@ -15,21 +15,28 @@ public struct InboundCommand: ParsableCommand {
     struct List: CorbiCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Inbound messages, newest first.")
         @Option(help: "Only messages from this contact (id, email, phone or part of the name).") var contact: String?
+        @Flag(help: "Only messages from senders who are not contacts (make one with contacts add --from-inbound ID).")
+        var unknown = false
         @Option(help: "At most this many (default 50).") var limit: Int = 50
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
+            try Validation.limit(limit)
             let actor = try session.actor()
             let zone = actor.organization.timeZone
-            let entries = try session.database().inboundMessages(actor, contact: contact, limit: limit)
+            if unknown && contact != nil { throw CorbiError.usage("Give --unknown or --contact, not both.") }
+            let entries =
+                unknown
+                ? try session.database().unknownSenderMessages(actor, limit: limit)
+                : try session.database().inboundMessages(actor, contact: contact, limit: limit)
             var table = TextTable(["ID", "RECEIVED", "CHANNEL", "FROM", "TEXT"])
             for e in entries {
-                var text = InboundCommand.text(of: e.message.payloadValue).replacingOccurrences(of: "\n", with: " ")
+                let m = e.message
+                var text = (m.text ?? InboundCommand.text(of: m.payloadValue)).replacingOccurrences(of: "\n", with: " ")
                 if text.count > 50 { text = String(text.prefix(47)) + "..." }
-                table.add([
-                    String(e.message.id!), DateFormatting.dateTime(e.message.receivedAt, in: zone), e.message.channel.rawValue,
-                    e.contactName ?? "(unknown sender)", text,
-                ])
+                let sender = [m.senderDisplayName, m.senderIdentifier].compactMap { $0 }.joined(separator: " ")
+                let from = e.contactName ?? (sender.isEmpty ? "(unknown sender)" : "(unknown) \(sender)")
+                table.add([String(m.id!), DateFormatting.dateTime(m.receivedAt, in: zone), m.channel.rawValue, from, text])
             }
             return CommandOutput(
                 text: entries.isEmpty ? "No inbound messages." : table.render(),
@@ -82,7 +89,9 @@ public struct InboundCommand: ParsableCommand {
     static func json(_ m: InboundMessage, contactName: String?, zone: TimeZone) -> InboundMessageJSON {
         InboundMessageJSON(
             id: m.id!, channel: m.channel.rawValue, contactId: m.contactId, contactName: contactName,
-            receivedAt: DateFormatting.iso8601(m.receivedAt, in: zone), mediaUrl: m.mediaUrl, payload: m.payloadValue)
+            receivedAt: DateFormatting.iso8601(m.receivedAt, in: zone), senderIdentifier: m.senderIdentifier,
+            senderName: m.senderName, text: m.text, providerMessageId: m.providerMessageId, mediaUrl: m.mediaUrl,
+            mediaId: m.mediaId, intent: m.intent?.rawValue, payload: m.payloadValue)
     }
 
     /// The readable text of a payload: its "text" (or "body") field, else the JSON.

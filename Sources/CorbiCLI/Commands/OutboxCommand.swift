@@ -6,8 +6,8 @@ import Foundation
 /// `corbi outbox`: the messages drafts scheduled, and the sending rate per channel.
 public struct OutboxCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "Scheduled outbound messages: list, show, cancel; the rate per channel.",
-        subcommands: [List.self, Show.self, Cancel.self, Rate.self], defaultSubcommand: List.self)
+        commandName: "outbox", abstract: "Outbound messages: list, show, send, retry, cancel; the rate per channel.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Rate.self], defaultSubcommand: List.self)
 
     public init() {}
 
@@ -16,6 +16,8 @@ public struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Outbound messages, latest scheduled first.")
         @Option(help: "Only this status.") var status: Choice<MessageStatus>?
         @Option(help: "Only messages to this contact (id, email, phone or part of the name).") var contact: String?
+        @Option(help: "Scheduled from this time or day on (a day means its start).") var from: String?
+        @Option(help: "Scheduled up to this time or day (a day is included whole).") var to: String?
         @Option(help: "At most this many (text output shows 50 unless set).") var limit: Int?
         @Flag(help: "Show every message.") var all = false
         @OptionGroup var globals: GlobalOptions
@@ -25,7 +27,8 @@ public struct OutboxCommand: ParsableCommand {
             let zone = actor.organization.timeZone
             let shown = all ? nil : (limit ?? (globals.json ? nil : 50))
             // One more than shown tells whether the text output was cut.
-            var entries = try session.database().outbox(actor, status: status?.text, contact: contact, limit: shown.map { $0 + 1 })
+            var entries = try session.database().outbox(
+                actor, status: status?.text, contact: contact, from: from, to: to, limit: shown.map { $0 + 1 })
             let cut = shown.map { entries.count > $0 } ?? false
             if let shown, cut { entries.removeLast(entries.count - shown) }
             var table = TextTable(["ID", "SCHEDULED", "CHANNEL", "CONTACT", "STATUS", "TEXT"])
@@ -37,22 +40,43 @@ public struct OutboxCommand: ParsableCommand {
             }
             var text = entries.isEmpty ? "No messages." : table.render()
             if cut { text += "\n... more messages: use --limit N or --all" }
+            guard globals.json else { return CommandOutput(text: text, json: OutboxJSON(messages: [])) }
+            let attempts = try session.database().outboxAttempts(actor, messageIds: entries.compactMap(\.message.id))
             return CommandOutput(
                 text: text,
-                json: OutboxJSON(messages: entries.map { OutboundMessageJSON($0.message, zone: zone) }))
+                json: OutboxJSON(
+                    messages: entries.map { OutboundMessageJSON($0.message, attempts: attempts[$0.message.id!] ?? [], zone: zone) }))
         }
     }
 
     struct Show: CorbiCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "One outbound message with its full text.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "One outbound message: its full text, every field and every attempt to send it.")
         @Argument(help: "The message id.") var id: String
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let zone = actor.organization.timeZone
-            let e = try session.database().outboxMessage(actor, id: try OutboxCommand.messageId(id))
-            return CommandOutput(text: OutboxCommand.describe(e, zone: zone), json: OutboundMessageJSON(e.message, zone: zone))
+            let detail = try session.database().outboxDetail(actor, id: try OutboxCommand.messageId(id))
+            return CommandOutput(
+                text: OutboxCommand.describe(detail, zone: zone),
+                json: OutboundMessageJSON(detail.entry.message, attempts: detail.attempts, zone: zone))
+        }
+    }
+
+    struct Retry: CorbiCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retry", abstract: "Put a failed message back to pending; the next send picks it up (staff and admins).")
+        @Argument(help: "The message id.") var id: String
+        @OptionGroup var globals: GlobalOptions
+
+        func execute(in session: Session) throws -> CommandOutput {
+            let actor = try session.actor()
+            let e = try session.database().retryMessage(actor, id: try OutboxCommand.messageId(id))
+            return CommandOutput(
+                text: "Message #\(e.message.id!) to \(e.contactName) is pending again.",
+                json: OutboundMessageJSON(e.message, zone: actor.organization.timeZone))
         }
     }
 
@@ -107,17 +131,43 @@ public struct OutboxCommand: ParsableCommand {
         return id
     }
 
-    static func describe(_ e: OutboxEntry, zone: TimeZone) -> String {
+    static func describe(_ detail: OutboxDetail, zone: TimeZone) -> String {
+        let e = detail.entry
         let m = e.message
+        func time(_ date: Date) -> String { DateFormatting.dateTime(date, in: zone) }
         var lines = ["#\(m.id!) to \(e.contactName) (#\(m.contactId)) on \(m.channel.rawValue)"]
-        lines.append("  status:    \(m.status.rawValue)\(m.error.map { " (\($0))" } ?? "")")
-        lines.append("  scheduled: \(DateFormatting.dateTime(m.scheduledFor, in: zone))")
-        if let t = m.templateId { lines.append("  template:  #\(t)") }
+        lines.append("  status:    \(m.status.rawValue)" + (m.providerStatus.map { " (provider: \($0))" } ?? ""))
+        if let error = m.error { lines.append("  error:     \(error)") }
+        lines.append("  scheduled: \(time(m.scheduledFor))")
+        if m.status == .retrying, let next = m.nextAttemptAt { lines.append("  next try:  \(time(next)) (retry \(m.retryCount))") }
+        for (label, date) in [("sent", m.sentAt), ("delivered", m.deliveredAt), ("read", m.readAt), ("failed", m.failedAt), ("cancelled", m.cancelledAt)] {
+            if let date { lines.append("  \((label + ":").padding(toLength: 10, withPad: " ", startingAt: 0)) \(time(date))") }
+        }
+        if let name = detail.templateName {
+            lines.append("  template:  \(name) (\(detail.templateLanguage ?? "?"))")
+        } else if let t = m.templateId {
+            lines.append("  template:  #\(t)")
+        }
+        if !m.variables.isEmpty {
+            lines.append("  variables: " + m.variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        if let id = m.providerMessageId { lines.append("  provider:  \(id)") }
+        if let media = m.mediaUrl { lines.append("  media:     \(media)") }
         lines.append("  trace:     \(m.traceId)")
         if let s = m.subject { lines.append("  subject:   \(s)") }
         lines.append("---")
         lines.append(m.body)
         lines.append("---")
+        if !detail.attempts.isEmpty {
+            lines.append("Attempts:")
+            for a in detail.attempts {
+                var line = "  \(a.attempt). \(time(a.startedAt)) \(a.outcome?.rawValue ?? "in progress")"
+                if let code = a.code { line += " [\(code)]" }
+                if let id = a.providerMessageId { line += " \(id)" }
+                if let error = a.error { line += ": \(error)" }
+                lines.append(line)
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

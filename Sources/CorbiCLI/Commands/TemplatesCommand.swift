@@ -51,20 +51,11 @@ public struct TemplatesCommand: ParsableCommand {
     static func body(_ body: String?, file: String?, required: Bool) throws -> String? {
         switch (body, file) {
         case (.some, .some):
-            throw CorbiError.usage("Give --body or --body-file, not both.")
+            throw CorbiError.usage("Give a body or a body file, not both.", hints: [.body, .bodyFile])
         case (.some(let b), nil):
             return b
         case (nil, .some(let path)):
-            let data: Data
-            if path == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let d = FileManager.default.contents(atPath: path) else {
-                    throw CorbiError.notFound("Cannot read \(path): no such file.")
-                }
-                data = d
-            }
-            guard var text = String(data: data, encoding: .utf8) else { throw CorbiError.invalid("\(path) is not UTF-8 text.") }
+            var text = try InputFile.text(path)
             if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
             return text
         case (nil, nil):

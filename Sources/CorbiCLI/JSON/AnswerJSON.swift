@@ -1,20 +1,23 @@
 import CorbiAssistant
 
 /// `ask`: `{"question", "answered", "answer", "confidence", "citations": [{"n", "path",
-/// "lineStart", "lineEnd", "heading", "score"}]}`.
+/// "lineStart", "lineEnd", "heading", "score"}], "command"}`; `command` is the equivalent
+/// command of an answer from the records, null for the knowledge base.
 struct AnswerJSON: Encodable {
     var question: String
     var answered: Bool
     var answer: String
     var confidence: Double
     var citations: [CitationJSON]
+    @Nullable var command: String?
 
-    init(question: String, answer: AssistantAnswer) {
+    init(question: String, answer: AssistantAnswer, command: String? = nil) {
         self.question = question
         answered = answer.answered
         self.answer = answer.answer
         confidence = answer.confidence
         citations = answer.citations.map(CitationJSON.init)
+        self.command = command
     }
 }
 

@@ -1,14 +1,22 @@
 import CorbiCore
 
 /// An inbound message: `{"id", "channel", "contactId", "contactName", "receivedAt",
-/// "mediaUrl", "payload"}`; an unknown sender shows as nulls.
+/// "senderIdentifier", "senderName", "text", "providerMessageId", "mediaUrl", "mediaId",
+/// "intent", "payload"}`; an unknown sender has a null contact and keeps its identifier
+/// and name; `intent` is `optOut` or `optIn` for a message that was only such a word.
 struct InboundMessageJSON: Encodable {
     var id: Int64
     var channel: String
     @Nullable var contactId: Int64?
     @Nullable var contactName: String?
     var receivedAt: String
+    @Nullable var senderIdentifier: String?
+    @Nullable var senderName: String?
+    @Nullable var text: String?
+    @Nullable var providerMessageId: String?
     @Nullable var mediaUrl: String?
+    @Nullable var mediaId: String?
+    @Nullable var intent: String?
     var payload: JSONValue
 }
 

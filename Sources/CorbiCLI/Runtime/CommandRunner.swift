@@ -53,8 +53,9 @@ public enum CommandRunner {
         let lineSession = session.applying(corbiCommand.globals)
         do {
             let output = try corbiCommand.execute(in: lineSession)
-            let stdout = json ? JSONOutput.encode(output.json) : output.text
-            return CommandResult(stdout: stdout, stderr: output.notes, exitCode: output.exitCode, json: json)
+            guard json else { return CommandResult(stdout: output.text, stderr: output.notes, exitCode: output.exitCode, json: false) }
+            let (stdout, ok) = JSONOutput.encodeChecked(output.json)
+            return CommandResult(stdout: stdout, stderr: output.notes, exitCode: ok ? output.exitCode : 70, json: true)
         } catch {
             let corbiError = map(error)
             return failure(corbiError.cliMessage, code: corbiError.exitCode, json: json)

@@ -10,15 +10,18 @@ struct ResultPrinter {
     var pager: ((String) -> Bool)? = nil
 
     /// Prints `result`; `errorPrefix` goes before each stderr line (batch: `line 4: `).
+    /// Every character a terminal would act on is shown visibly (`TerminalText`); JSON
+    /// keeps its escapes.
     func print(_ result: CommandResult, errorPrefix: String = "") {
         let failed = result.exitCode > 1
         for line in result.stderr {
-            let text = line.hasSuffix("\n") ? String(line.dropLast()) : line
+            let text = TerminalText.safe(line.hasSuffix("\n") ? String(line.dropLast()) : line)
             streams.writeErr(errorPrefix + (failed && colorErr ? "\u{1B}[31m\(text)\u{1B}[0m" : text) + "\n")
         }
         guard !result.stdout.isEmpty else { return }
-        if let pager, !result.json, pager(result.stdout) { return }
+        let stdout = result.json ? TerminalText.escapingJSON(result.stdout) : TerminalText.safe(result.stdout)
+        if let pager, !result.json, pager(stdout) { return }
         // Compare scalars: a final CRLF (iCalendar) is one Character, not "\\n".
-        streams.writeOut(result.stdout.unicodeScalars.last == "\n" ? result.stdout : result.stdout + "\n")
+        streams.writeOut(stdout.unicodeScalars.last == "\n" ? stdout : stdout + "\n")
     }
 }

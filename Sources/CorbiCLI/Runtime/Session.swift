@@ -23,7 +23,9 @@ public final class Session: @unchecked Sendable {
 
     public init(
         workspace: Workspace, terminal: TerminalFacts = TerminalFacts(),
-        diagnostics: @escaping (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        diagnostics: @escaping (String) -> Void = { line in
+            FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
+        }
     ) {
         self.workspace = workspace
         self.user = workspace.configuration.user
@@ -125,7 +127,7 @@ public enum TerminalQuestion {
     public static let ask: @Sendable (String) -> Bool = { question in
         isOpen = true
         defer { isOpen = false }
-        FileHandle.standardError.write(Data((question + " ").utf8))
+        FileHandle.standardError.write(Data((TerminalText.safe(question) + " ").utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return answer == "y" || answer == "yes"
     }

@@ -73,7 +73,11 @@ public final class Completer: @unchecked Sendable {
         case .candidates(let all):
             let folded = word.lowercased()
             var seen = Set<String>()
-            let matching = all.filter { $0.lowercased().hasPrefix(folded) && seen.insert($0).inserted }
+            // A name with control characters is never offered: readline would print it raw.
+            let matching = all.filter {
+                $0.lowercased().hasPrefix(folded) && !$0.unicodeScalars.contains(where: TerminalText.needsReplacing)
+                    && seen.insert($0).inserted
+            }
             return matching.isEmpty ? .nothing : .candidates(matching)
         case let other:
             return other

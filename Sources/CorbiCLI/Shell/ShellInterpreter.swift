@@ -271,7 +271,8 @@ public final class ShellInterpreter: @unchecked Sendable {
     /// A command output as the result of this input (text, or JSON in JSON mode).
     private func render(_ output: CommandOutput, json: Bool, textToo: Bool = true) -> CommandResult {
         if json {
-            return CommandResult(stdout: JSONOutput.encode(output.json), stderr: output.notes, exitCode: output.exitCode, json: true)
+            let (stdout, ok) = JSONOutput.encodeChecked(output.json)
+            return CommandResult(stdout: stdout, stderr: output.notes, exitCode: ok ? output.exitCode : 70, json: true)
         }
         return CommandResult(stdout: textToo ? output.text : "", stderr: output.notes, exitCode: output.exitCode, json: false)
     }

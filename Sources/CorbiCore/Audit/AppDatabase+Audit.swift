@@ -78,12 +78,105 @@ extension AppDatabase {
         }
     }
 
-    /// Walks the actor's organization's chain.
-    public func verifyAudit(_ actor: Actor) throws -> AuditVerification {
-        try read(actor) { db in try AuditLog.verify(db, organizationId: actor.organizationId) }
+    /// Walks the actor's organization's chain (every member), with the workspace's audit
+    /// key when it has one. `savedHead`, a head from ``auditHead(_:)`` kept elsewhere,
+    /// must still be in the trail at the same position with the same hash: a trail
+    /// rewritten from an earlier point, or cut back, fails even when it chains.
+    public func verifyAudit(_ actor: Actor, against savedHead: AuditHead? = nil) throws -> AuditVerification {
+        if let savedHead, savedHead.organizationId != actor.organizationId {
+            throw CorbiError.invalid("That audit head belongs to another organization (#\(savedHead.organizationId)).")
+        }
+        return try read(actor) { db in
+            try AuditLog.verify(db, organizationId: actor.organizationId, key: auditKey, savedHead: savedHead)
+        }
+    }
+
+    /// The organization's newest link and event count, to keep somewhere else and give
+    /// back to ``verifyAudit(_:against:)`` later (every member).
+    public func auditHead(_ actor: Actor) throws -> AuditHead {
+        try read(actor) { db in
+            guard let head = try AuditLog.head(db, organizationId: actor.organizationId) else {
+                throw CorbiError.invalid("The audit trail of \(actor.organization.domain) has no head: its events were deleted.")
+            }
+            return head
+        }
+    }
+
+    /// Chains the next event with the workspace's audit key (admins): after a key is
+    /// introduced, this protects a trail nobody has written to since. Any action taken
+    /// with the key does the same; this one records only that the trail was sealed.
+    @discardableResult
+    public func sealAudit(_ actor: Actor) throws -> AuditHead {
+        guard let auditKey else {
+            throw CorbiError.invalid("No audit key is in use, so there is nothing to seal the trail with.")
+        }
+        try perform(actor, "audit.seal", requires: .administer, details: ["keyFingerprint": .string(auditKey.fingerprint)]) { _, _ in }
+        return try auditHead(actor)
+    }
+
+    /// Verifies audit events alone, as exported (the `auditEvent` lines of an export, in
+    /// file order), exactly as the database's trail is verified: the first starts the
+    /// chain, each links to the one before, each hash recomputes (with `key` for keyed
+    /// ones). Lines of other types are skipped; an `auditHead` line, if present, must
+    /// match the end of the walk. Needs no database.
+    ///
+    /// A line that is not JSON, or an `auditEvent` line missing a field, breaks the chain
+    /// there (the reason names the line).
+    public static func verifyExportedAudit(
+        lines: some Sequence<String>, key: AuditKey?, savedHead: AuditHead? = nil
+    ) -> AuditVerification {
+        var check = AuditChainCheck(key: key, savedHead: savedHead)
+        var storedHead: AuditHead?
+        let decoder = JSONDecoder()
+        var lineNumber = 0
+        for line in lines {
+            lineNumber += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let data = Data(line.utf8)
+            guard let kind = try? decoder.decode(ExportLineType.self, from: data) else {
+                return check.failed(at: nil, reason: "line \(lineNumber) is not a JSON record with a type")
+            }
+            switch kind.type {
+            case "auditEvent":
+                guard let event = try? decoder.decode(AuditEvent.self, from: data) else {
+                    return check.failed(at: nil, reason: "line \(lineNumber) is not a complete audit event")
+                }
+                if !check.add(event) { return check.finish(storedHead: nil, headRequired: false) }
+            case "auditHead":
+                guard let row = try? decoder.decode(ExportedAuditHead.self, from: data) else {
+                    return check.failed(at: nil, reason: "line \(lineNumber) is not a complete audit head")
+                }
+                storedHead = AuditHead(organizationId: row.organizationId, lastEventId: row.lastEventId, hash: row.lastHash, events: row.events)
+            default:
+                continue
+            }
+        }
+        return check.finish(storedHead: storedHead, headRequired: false)
+    }
+
+    /// ``verifyExportedAudit(lines:key:savedHead:)`` on the file at `path`, read line by
+    /// line (66 if it does not exist).
+    public static func verifyExportedAudit(file path: String, key: AuditKey?, savedHead: AuditHead? = nil) throws -> AuditVerification {
+        let reader = try LineReader(path: path)
+        let result = verifyExportedAudit(lines: reader, key: key, savedHead: savedHead)
+        if let error = reader.error { throw error }
+        return result
     }
 
     static func describe(_ action: String) -> String {
         "do '\(action)'"
     }
+}
+
+/// The `type` of an export line.
+private struct ExportLineType: Decodable {
+    var type: String
+}
+
+/// An export's `auditHead` line: the head table's row.
+private struct ExportedAuditHead: Decodable {
+    var organizationId: Int64
+    var lastEventId: Int64
+    var lastHash: String
+    var events: Int
 }

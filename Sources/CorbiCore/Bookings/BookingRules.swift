@@ -101,13 +101,7 @@ extension AppDatabase {
     /// Trimmed text, nil when blank; 65 if too long or (for one-line fields) multi-line.
     static func cleanText(_ text: String?, field: String, maxLength: Int, multiline: Bool = false) throws -> String? {
         guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
-        guard trimmed.count <= maxLength else {
-            throw CorbiError.invalid("The \(field) is too long (\(trimmed.count) characters; at most \(maxLength)).")
-        }
-        guard multiline || !trimmed.contains(where: \.isNewline) else {
-            throw CorbiError.invalid("The \(field) must be one line.")
-        }
-        return trimmed
+        return try Validation.text(trimmed, field: field, maxLength: maxLength, multiline: multiline)
     }
 
     /// `12` or `#12`.

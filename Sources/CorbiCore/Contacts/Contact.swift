@@ -111,22 +111,6 @@ public struct Contact: Codable, Equatable, Sendable, FetchableRecord, MutablePer
     }
 }
 
-/// A refused attempt to take an identifier another contact owns.
-public struct IdentityConflict: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "identityConflict"
-    public var id: Int64?
-    public var organizationId: Int64
-    public var actor: String
-    public var channel: Channel
-    public var value: String
-    public var ownerContactId: Int64?
-    /// The contact being updated, or nil for an add.
-    public var attemptedContactId: Int64?
-    public var createdAt: Date
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
 /// What deleting a contact did.
 public struct ContactDeletion: Sendable {
     public var contact: Contact

@@ -36,7 +36,8 @@ public enum ContactCSV {
                 problems.append("line \(record.line): \(record.cells.count) cells, the header has \(header.count)")
                 continue
             }
-            rows.append(Row(line: record.line, cells: Dictionary(uniqueKeysWithValues: zip(header, record.cells))))
+            rows.append(
+                Row(line: record.line, cells: Dictionary(uniqueKeysWithValues: zip(header, record.cells.map(restoringFormula)))))
         }
         if !problems.isEmpty {
             throw CorbiError.invalid("The CSV file has malformed rows; nothing was imported:\n" + problems.joined(separator: "\n"))
@@ -52,9 +53,29 @@ public enum ContactCSV {
                 c.fullName, c.email ?? "", c.phoneWhatsapp ?? "", c.telegramChatId.map { String($0) } ?? "",
                 c.instagramScopedId ?? "", c.status.rawValue, c.tags.joined(separator: ";"), c.notes ?? "",
             ]
-            out += cells.map(quote).joined(separator: ",") + "\r\n"
+            out += cells.map { quote(neutralizingFormula($0)) }.joined(separator: ",") + "\r\n"
         }
         return out
+    }
+
+    /// A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+cmd|...`,
+    /// `-2+3`, `@SUM(1)`, or one starting with a tab or carriage return) gets a leading `'`,
+    /// which spreadsheets read as "this is text". A cell that already starts with quotes
+    /// before such a character gets one more, so ``restoringFormula(_:)`` gives every
+    /// value back exactly.
+    static func neutralizingFormula(_ cell: String) -> String {
+        let afterQuotes = cell.drop(while: { $0 == "'" })
+        guard let first = afterQuotes.first, "=+-@\t\r".contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    /// The value of a cell written by ``neutralizingFormula(_:)``: one leading `'` off
+    /// when quotes stand before a formula character.
+    static func restoringFormula(_ cell: String) -> String {
+        guard cell.hasPrefix("'") else { return cell }
+        let afterQuotes = cell.drop(while: { $0 == "'" })
+        guard let first = afterQuotes.first, "=+-@\t\r".contains(first) else { return cell }
+        return String(cell.dropFirst())
     }
 
     static func quote(_ cell: String) -> String {

@@ -38,7 +38,11 @@ public struct ContactInput: Sendable, Equatable {
         }
         if let fullName {
             let name = fullName.trimmed
-            if name.isEmpty { problems.append("The contact's name is empty.") } else { contact.fullName = name }
+            if name.isEmpty {
+                problems.append("The contact's name is empty.")
+            } else {
+                attempt { contact.fullName = try Validation.text(name, field: "name", maxLength: Validation.maximumNameLength) }
+            }
         }
         if let email {
             attempt { contact.email = email.trimmed.isEmpty ? nil : try Validation.email(email) }
@@ -51,17 +55,29 @@ public struct ContactInput: Sendable, Equatable {
         }
         if let instagram {
             let id = instagram.trimmed
-            contact.instagramScopedId = id.isEmpty ? nil : id
+            attempt {
+                contact.instagramScopedId = id.isEmpty ? nil : try Validation.text(id, field: "Instagram id", maxLength: 100)
+            }
         }
         if let status {
             attempt { contact.status = try ContactStatus.parse(status) }
         }
         if let tags {
-            contact.tags = Self.normalizeTags(tags)
+            attempt {
+                let normalized = Self.normalizeTags(tags)
+                guard normalized.count <= Validation.maximumTags else {
+                    throw CorbiError.invalid("A contact has at most \(Validation.maximumTags) tags.")
+                }
+                for tag in normalized { try Validation.text(tag, field: "tag", maxLength: Validation.maximumTagLength) }
+                contact.tags = normalized
+            }
         }
         if let notes {
             let trimmed = notes.trimmed
-            contact.notes = trimmed.isEmpty ? nil : notes
+            attempt {
+                contact.notes =
+                    trimmed.isEmpty ? nil : try Validation.text(notes, field: "notes", maxLength: Validation.maximumNotesLength, multiline: true)
+            }
         }
         if !problems.isEmpty { throw CorbiError.invalid(problems.joined(separator: " ")) }
         contact.refreshSearchText()

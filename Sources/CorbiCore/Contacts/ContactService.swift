@@ -94,15 +94,22 @@ extension AppDatabase {
     }
 
     /// Contacts whose name, email, phone, ids or tags contain every word of `query`
-    /// (case- and accent-insensitive), by name.
+    /// (case- and accent-insensitive), by name; with a `tag`, only contacts carrying that
+    /// whole tag (case- and accent-insensitive).
     ///
     /// With a `limit`, the total is counted up to `countLimit` only: counting every match
     /// of a broad query over 100,000 contacts would cost more than the page itself.
     public func contacts(
-        _ actor: Actor, matching query: String? = nil, limit: Int? = nil, offset: Int = 0, countLimit: Int = 1000
+        _ actor: Actor, matching query: String? = nil, tag: String? = nil, limit: Int? = nil, offset: Int = 0,
+        countLimit: Int = 1000
     ) throws -> ContactPage {
         try read(actor) { db in
-            let (filter, arguments) = try Self.searchFilter(db, query, organizationId: actor.organizationId)
+            var (filter, arguments) = try Self.searchFilter(db, query, organizationId: actor.organizationId)
+            if let tag = tag?.trimmed, !tag.isEmpty {
+                // A whole tag, not a part of one: "recall" is not "recall-2024".
+                filter += " AND EXISTS (SELECT 1 FROM json_each(contact.tags) WHERE corbi_fold(json_each.value) = ?)"
+                arguments += [SearchText.fold(tag)]
+            }
             var sql = "SELECT * FROM contact WHERE \(filter) ORDER BY fullName COLLATE NOCASE, id"
             guard let limit else {
                 let contacts = try Contact.fetchAll(db, sql: sql, arguments: arguments)
@@ -158,6 +165,11 @@ extension AppDatabase {
             return contact
         }
         if let contact = try scoped.filter(Column("instagramScopedId") == ref).fetchOne(db) { return contact }
+        // A number is an id or an identifier, never part of a name: `delete 2` must not
+        // find "Evil2" when #2 is another organization's.
+        if ref.allSatisfy({ $0.isNumber || "+- ().".contains($0) }) {
+            throw CorbiError.notFound("No contact #\(ref) (nor one with that phone, Telegram or Instagram id).")
+        }
 
         // A part of a name: an exact (folded) name wins over partial matches.
         let folded = SearchText.fold(ref)
@@ -212,14 +224,6 @@ extension AppDatabase {
         guard !conflicts.isEmpty else { return }
         try writer.write { db in
             for var conflict in conflicts { try conflict.insert(db) }
-        }
-    }
-
-    /// The identity conflicts recorded for the organization, newest first.
-    public func identityConflicts(_ actor: Actor, limit: Int = 100) throws -> [IdentityConflict] {
-        try read(actor) { db in
-            try IdentityConflict.filter(Column("organizationId") == actor.organizationId)
-                .order(Column("id").desc).limit(limit).fetchAll(db)
         }
     }
 

@@ -9,6 +9,7 @@ extension AppDatabase {
         }
         migrator.registerMigration("v2-bookings-overlap-trigger", migrate: migrateBookingsOverlapTrigger)
         migrator.registerMigration("v3-messaging", migrate: migrateMessaging)
+        migrator.registerMigration("v4-records", migrate: migrateRecords)
         return migrator
     }
 }

@@ -75,11 +75,15 @@ private let messagingSchema = """
         channel TEXT NOT NULL CHECK (channel IN ('whatsapp', 'telegram', 'instagram', 'email')),
         providerMessageId TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('sent', 'delivered', 'read', 'failed')),
+        -- The provider's own word for the status, stored on the message when applied.
+        providerStatus TEXT,
         error TEXT,
         at TEXT NOT NULL,
         receivedAt TEXT NOT NULL
     );
     CREATE INDEX earlyDeliveryStatus_message ON earlyDeliveryStatus(organizationId, channel, providerMessageId);
+    -- Statuses whose send never came are dropped after a while.
+    CREATE INDEX earlyDeliveryStatus_received ON earlyDeliveryStatus(receivedAt);
 
     -- What a webhook tells about the sender and the message itself.
     ALTER TABLE inboundMessage ADD COLUMN providerMessageId TEXT;
@@ -93,6 +97,9 @@ private let messagingSchema = """
     CREATE UNIQUE INDEX inboundMessage_provider ON inboundMessage(organizationId, channel, providerMessageId)
         WHERE providerMessageId IS NOT NULL;
     CREATE INDEX inboundMessage_unknown ON inboundMessage(organizationId, receivedAt) WHERE contactId IS NULL;
+    -- A contact made from an unknown sender takes that sender's earlier messages.
+    CREATE INDEX inboundMessage_unknown_sender ON inboundMessage(organizationId, channel, senderIdentifier)
+        WHERE contactId IS NULL;
 
     -- Updates already handled (Telegram's update_id), so a retried webhook does nothing twice.
     CREATE TABLE webhookReceipt (
@@ -113,6 +120,8 @@ private let messagingSchema = """
         createdAt TEXT NOT NULL,
         usedAt TEXT
     );
+    -- A retried email keeps its link.
+    CREATE INDEX unsubscribeToken_message ON unsubscribeToken(messageId);
 
     -- `outbox retry` puts a failed message back to pending; every other move stays forward only.
     DROP TRIGGER outboundMessage_status_forward;

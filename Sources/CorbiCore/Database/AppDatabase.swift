@@ -9,9 +9,18 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The clock and identifier source.
     public let environment: CorbiEnvironment
+    /// Seals provider secrets with the workspace's key file.
+    public let secrets: SecretBox
+    /// The key audit events are chained with (kept outside the database file), if any.
+    public let auditKey: AuditKey?
 
-    /// Opens (creating if needed) the database file at `path` and migrates it.
-    public init(path: String, environment: CorbiEnvironment = .live) throws {
+    /// Opens (creating if needed) the database file at `path` and migrates it. Provider
+    /// secrets are sealed with the key in `secretKeyPath` (default: beside the database,
+    /// `corbi.sqlite` → `corbi.key`), created on first use. With an `auditKey`, audit
+    /// events are chained with it (see ``AuditKey``).
+    public init(
+        path: String, environment: CorbiEnvironment = .live, secretKeyPath: String? = nil, auditKey: AuditKey? = nil
+    ) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -27,19 +36,33 @@ public struct AppDatabase: Sendable {
             throw CorbiError.permission("Cannot create the database file \(path): the folder \(folder) is not writable.")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
-            try self.init(writer: pool, environment: environment)
+            let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration(auditKey: auditKey))
+            try self.init(
+                writer: pool, environment: environment,
+                secretKeyPath: secretKeyPath ?? SecretBox.defaultKeyPath(forDatabase: path), auditKey: auditKey)
         } catch let error as DatabaseError {
             throw Self.openError(error, path: path)
         }
     }
 
-    /// Wraps an existing writer (tests) and migrates it.
-    public init(writer: any DatabaseWriter, environment: CorbiEnvironment = .live) throws {
+    /// Wraps an existing writer (tests) and migrates it. Without `secretKeyPath` the key
+    /// file is beside the writer's file; an in-memory database can hold no secrets. With
+    /// an `auditKey`, the writer must have been opened with
+    /// ``makeConfiguration(auditKey:)`` of the same key (70 otherwise).
+    public init(
+        writer: any DatabaseWriter, environment: CorbiEnvironment = .live, secretKeyPath: String? = nil,
+        auditKey: AuditKey? = nil
+    ) throws {
         self.writer = writer
         self.environment = environment
+        let inMemory = writer.path.isEmpty || writer.path == ":memory:" || writer.path.hasPrefix("file::memory:")
+        self.secrets = SecretBox(keyPath: secretKeyPath ?? (inMemory ? nil : SecretBox.defaultKeyPath(forDatabase: writer.path)))
+        self.auditKey = auditKey
         do {
             try Self.migrator.migrate(writer)
+            if let auditKey, try writer.read({ try AuditKey.ofConnection($0)?.fingerprint }) != auditKey.fingerprint {
+                throw CorbiError.internal("The database was not opened with the audit key it is given.")
+            }
         } catch let error as DatabaseError {
             throw CorbiError(error)
         }
@@ -56,8 +79,10 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Foreign keys on, and a busy timeout so that two terminals can write at once.
-    public static func makeConfiguration() -> Configuration {
+    /// Foreign keys on, and a busy timeout so that two terminals can write at once. With
+    /// an `auditKey`, every connection carries it, so that every audit event written on
+    /// it, by any service, is chained with the key (see ``AuditKey``).
+    public static func makeConfiguration(auditKey: AuditKey? = nil) -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
@@ -72,6 +97,7 @@ public struct AppDatabase: Sendable {
             db.add(function: DatabaseFunction("corbi_fold", argumentCount: 1, pure: true) { values in
                 String.fromDatabaseValue(values[0].databaseValue).map(SearchText.fold)
             })
+            AuditKey.attach(auditKey, to: db)
         }
         return config
     }

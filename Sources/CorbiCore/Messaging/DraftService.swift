@@ -21,10 +21,12 @@ public struct DraftRequest: Sendable, Equatable {
     public var at: String?
     /// A booking id whose date, time and location fill `booking_*` variables.
     public var booking: String?
+    /// An https link to an image or document sent with the message.
+    public var mediaUrl: String?
 
     public init(
         contact: String, template: String? = nil, language: String? = nil, text: String? = nil, subject: String? = nil,
-        channel: String? = nil, arguments: [String] = [], at: String? = nil, booking: String? = nil
+        channel: String? = nil, arguments: [String] = [], at: String? = nil, booking: String? = nil, mediaUrl: String? = nil
     ) {
         self.contact = contact
         self.template = template
@@ -35,6 +37,7 @@ public struct DraftRequest: Sendable, Equatable {
         self.arguments = arguments
         self.at = at
         self.booking = booking
+        self.mediaUrl = mediaUrl
     }
 }
 
@@ -76,6 +79,7 @@ extension AppDatabase {
                 "scheduledFor": .string(AuditLog.timestamp(draft.message.scheduledFor)),
                 "throttled": .bool(draft.throttled), "messageTraceId": .string(draft.message.traceId),
             ]
+            if let media = draft.message.mediaUrl { entry.details["mediaUrl"] = .string(media) }
             return draft
         }
     }
@@ -149,8 +153,8 @@ extension AppDatabase {
             body = try TemplateRenderer.render(template.body, values: values)
             subject = try template.subject.map { try TemplateRenderer.render($0, values: values) }
         } else {
-            body = request.text!
-            subject = MessagingText.nonBlank(request.subject)
+            body = try Validation.text(request.text!, field: "message", maxLength: Self.maximumBodyLength(channel), multiline: true)
+            subject = try MessagingText.nonBlank(request.subject).map { try Validation.text($0, field: "subject", maxLength: 200) }
             if channel == .email && subject == nil {
                 throw CorbiError.invalid("An email needs a subject.", hints: [.subject])
             }
@@ -185,10 +189,11 @@ extension AppDatabase {
             }
         }
 
-        let message = OutboundMessage(
+        var message = OutboundMessage(
             organizationId: actor.organizationId, contactId: contact.id!, templateId: template?.id, channel: channel,
             subject: subject, body: body, variables: values, scheduledFor: scheduled, traceId: environment.makeID(),
             createdBy: actor.userId, createdAt: now)
+        message.mediaUrl = try MessagingText.nonBlank(request.mediaUrl).map(MediaLink.validate)
         return Draft(
             message: message, contact: contact, template: template, requestedFor: requested, ratePerMinute: rate,
             throttled: scheduled > requested)
@@ -276,6 +281,7 @@ extension AppDatabase {
         if let t = request.text { details["text"] = .string(t) }
         if let a = request.at { details["at"] = .string(a) }
         if let b = request.booking { details["booking"] = .string(b) }
+        if let m = request.mediaUrl { details["mediaUrl"] = .string(m) }
         if !request.arguments.isEmpty { details["arguments"] = .array(request.arguments.map(JSONValue.string)) }
         return details
     }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Where an outbound message is on its way; statuses never move backwards
-/// (pending < sent < delivered < read; `failed` ranks with sent, `cancelled` with pending).
+/// (pending < sent < delivered < read; `failed` ranks with sent, `cancelled` with pending;
+/// `outbox retry` alone moves a failed message back to pending).
 public enum MessageStatus: String, Codable, Sendable, CaseIterable {
     case pending, retrying, sent, failed, delivered, read, cancelled
 
@@ -43,6 +44,19 @@ public struct OutboundMessage: Codable, Equatable, Sendable, FetchableRecord, Mu
     public var createdBy: Int64?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The dispatcher holding the message while it calls the provider, and until when.
+    public var claimOwner: String?
+    public var claimExpiresAt: Date?
+    /// When a retrying message is due again (nil: at `scheduledFor`).
+    public var nextAttemptAt: Date?
+    public var firstAttemptAt: Date?
+    public var lastAttemptAt: Date?
+    /// When the message reached each status.
+    public var sentAt: Date?
+    public var deliveredAt: Date?
+    public var readAt: Date?
+    public var failedAt: Date?
+    public var cancelledAt: Date?
 
     public init(
         id: Int64? = nil, organizationId: Int64, contactId: Int64, templateId: Int64?, channel: Channel,

@@ -28,7 +28,17 @@ public enum JSONValue: Codable, Equatable, Sendable, ExpressibleByStringLiteral,
     /// `.int(i)` or `.null` for nil.
     public static func optional(_ i: Int64?) -> JSONValue { i.map(JSONValue.int) ?? .null }
 
+    /// The deepest nesting accepted. Foundation's own coders stop near 512 levels, and a
+    /// value they cannot write back would be lost: Corbi refuses deeper values where they
+    /// come in, so everything it stores it can print.
+    public static let maximumDepth = 64
+
     public init(from decoder: any Decoder) throws {
+        guard decoder.codingPath.count <= Self.maximumDepth else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath, debugDescription: "nested deeper than \(Self.maximumDepth) levels"))
+        }
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
@@ -68,7 +78,8 @@ public enum JSONValue: Codable, Equatable, Sendable, ExpressibleByStringLiteral,
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Parses JSON text; invalid text gives `.string(text)` so nothing is lost.
+    /// Parses JSON text; invalid text (or text nested deeper than ``maximumDepth``) gives
+    /// `.string(text)` so nothing is lost.
     public static func parse(_ text: String) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
     }

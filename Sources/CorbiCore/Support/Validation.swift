@@ -7,6 +7,40 @@ public enum Validation {
         if let limit, limit < 0 { throw CorbiError.invalid("The limit must be 0 or more.", hints: [.limit]) }
     }
 
+    /// The longest name of a person, organization or member.
+    public static let maximumNameLength = 200
+    /// The longest notes of a contact or booking.
+    public static let maximumNotesLength = 4000
+    /// The longest tag, and the most tags of a contact.
+    public static let maximumTagLength = 100
+    public static let maximumTags = 50
+
+    /// Text a person typed for a record, by one rule for every input: 65 for a control
+    /// character (a NUL would cut the text short where it is shown; an escape sequence
+    /// would act on a terminal), newlines and tabs allowed only in multi-line fields, and
+    /// for text longer than `maxLength` characters. Returns the text unchanged.
+    @discardableResult
+    public static func text(_ text: String, field: String, maxLength: Int, multiline: Bool = false) throws -> String {
+        if let bad = text.unicodeScalars.first(where: { isForbidden($0, multiline: multiline) }) {
+            let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character (U+\(String(format: "%04X", bad.value)))"
+            throw CorbiError.invalid("The \(field) contains \(what); \(multiline ? "only line breaks and tabs are allowed" : "it must be one line of text").")
+        }
+        guard text.count <= maxLength else {
+            throw CorbiError.invalid("The \(field) is too long (\(text.count) characters; at most \(maxLength)).")
+        }
+        return text
+    }
+
+    static func isForbidden(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x0D, 0x09: !multiline
+        case 0x00...0x1F, 0x7F...0x9F: true
+        // Bidirectional overrides reorder what a reader sees.
+        case 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
     /// Trimmed, lower-cased, syntax-checked email address.
     public static func email(_ text: String) throws -> String {
         let email = text.trimmed.lowercased()

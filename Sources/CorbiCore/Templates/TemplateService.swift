@@ -281,7 +281,8 @@ extension AppDatabase {
             throw CorbiError.invalid(
                 "The body has \(body.count) characters; \(channel.rawValue) allows at most \(maximumBodyLength(channel)).")
         }
-        let subject = MessagingText.nonBlank(subject)
+        try Validation.text(body, field: "body", maxLength: maximumBodyLength(channel), multiline: true)
+        let subject = try MessagingText.nonBlank(subject).map { try Validation.text($0, field: "subject", maxLength: 200) }
         if channel == .email && subject == nil {
             throw CorbiError.invalid("An email template needs a subject.", hints: [.subject])
         }

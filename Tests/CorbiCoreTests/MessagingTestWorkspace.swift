@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CorbiCore
+
+/// A fresh database file (removed afterwards) with one organization (Europe/Berlin,
+/// calling code 49), an admin, a staff member and a viewer, on a clock at 2026-06-01
+/// 08:00 UTC that moves only when a test moves it. Anna has WhatsApp, email and Telegram.
+final class MessagingTestWorkspace: @unchecked Sendable {
+    static let start = ISO8601DateFormatter().date(from: "2026-06-01T08:00:00Z")!
+
+    let folder: URL
+    let path: String
+    let clock: TemplateTestClock
+    let environment: CorbiEnvironment
+    let db: AppDatabase
+    let admin: Actor
+    let staff: Actor
+    let viewer: Actor
+    let anna: Contact
+
+    init(domain: String = "bright.example") throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-messaging-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("corbi.sqlite").path
+        let clock = TemplateTestClock(Self.start)
+        self.clock = clock
+        environment = CorbiEnvironment(now: { clock.now }, makeID: { clock.nextID() })
+        db = try AppDatabase(path: path, environment: environment)
+        _ = try db.createOrganization(
+            name: "Bright Smile", domain: domain, adminEmail: "admin@\(domain)", timezone: "Europe/Berlin", callingCode: 49)
+        admin = try db.resolveActor(user: "admin@\(domain)", organization: domain)
+        _ = try db.addMember(admin, email: "staff@\(domain)", role: .staff)
+        _ = try db.addMember(admin, email: "viewer@\(domain)", role: .viewer)
+        staff = try db.resolveActor(user: "staff@\(domain)", organization: domain)
+        viewer = try db.resolveActor(user: "viewer@\(domain)", organization: domain)
+        anna = try db.addContact(admin, ContactInput(fullName: "Anna Schmidt", email: "anna@example.com", phone: "0151 2345678", telegram: "4242", instagram: "ig-anna"))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// Another connection pool on the same file, as a second process would open it.
+    func openAgain() throws -> AppDatabase {
+        try AppDatabase(path: path, environment: environment)
+    }
+
+    static let whatsappKeys = [
+        "phone_number_id": "1234567890", "access_token": "EAAG-secret-access-token-0001",
+        "app_secret": "0123456789abcdef0123456789abcdef", "verify_token": "verify-me-please",
+    ]
+
+    /// Every channel with an account (secrets are recognizable in tests: they hold "secret").
+    func configureAllChannels() throws {
+        _ = try db.setProviderAccount(admin, channel: "whatsapp", values: Self.whatsappKeys)
+        _ = try db.setProviderAccount(admin, channel: "telegram", values: ["bot_token": "123456:ABC-secret-bot", "secret_token": "tg-secret-hook"])
+        _ = try db.setProviderAccount(
+            admin, channel: "instagram",
+            values: ["account_id": "17841400000", "access_token": "IGQ-secret-token", "app_secret": "ig-app-secret", "verify_token": "ig-verify"])
+        _ = try db.setProviderAccount(admin, channel: "email", values: ["from": "Bright Smile <hello@bright.example>"])
+    }
+
+    @discardableResult
+    func contact(_ name: String, phone: String? = nil, email: String? = nil, telegram: String? = nil, status: String = "active") throws -> Contact {
+        try db.addContact(admin, ContactInput(fullName: name, email: email, phone: phone, telegram: telegram, status: status))
+    }
+
+    @discardableResult
+    func approvedTemplate(_ name: String, channel: String = "whatsapp", language: String = "en", body: String, subject: String? = nil) throws -> MessageTemplate {
+        let t = try db.addTemplate(staff, TemplateInput(name: name, channel: channel, language: language, body: body, subject: subject))
+        return try db.approveTemplate(admin, TemplateSelector(name: "#\(t.id!)")).template
+    }
+
+    /// A saved draft's message id.
+    func draft(_ request: DraftRequest) throws -> Int64 {
+        try db.draft(staff, request).message.id!
+    }
+
+    /// Free text on a channel to Anna (WhatsApp needs a recent inbound message: recorded here).
+    func freeText(_ text: String = "Hello", channel: String = "telegram", to contact: String = "anna") throws -> Int64 {
+        if channel == "whatsapp" || channel == "instagram" {
+            _ = try db.recordInbound(staff, channel: channel, identifier: annaIdentifier(channel), payload: ["text": "hi"])
+        }
+        return try draft(DraftRequest(contact: contact, text: text, subject: channel == "email" ? "Hello" : nil, channel: channel))
+    }
+
+    func annaIdentifier(_ channel: String) -> String {
+        switch channel {
+        case "whatsapp": "+491512345678"
+        case "telegram": "4242"
+        case "email": "anna@example.com"
+        default: "ig-anna"
+        }
+    }
+
+    func claim(_ owner: String = "d1", lifetime: TimeInterval = 300, limit: Int = 50, on db: AppDatabase? = nil) throws -> DispatchBatch {
+        var n = 0
+        return try (db ?? self.db).claimDueMessages(.allOrganizations, owner: owner, lifetime: lifetime, limit: limit) {
+            n += 1
+            return "token\(owner)x\(n)"
+        }
+    }
+
+    func message(_ id: Int64) throws -> OutboundMessage {
+        try db.outboxMessage(admin, id: id).message
+    }
+
+    func attempts(_ id: Int64) throws -> [OutboundAttempt] {
+        try db.outboxDetail(admin, id: id).attempts
+    }
+
+    func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try db.writer.read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// Every audit event of the organization, oldest first.
+    func events(_ action: String? = nil) throws -> [AuditEvent] {
+        try db.auditEvents(admin, limit: 100_000, action: action).reversed()
+    }
+
+    /// The whole database file and its WAL as text, for "no secret anywhere" checks.
+    func databaseBytes() throws -> String {
+        _ = try db.writer.writeWithoutTransaction { try $0.checkpoint(.full) }
+        var text = ""
+        for suffix in ["", "-wal"] {
+            if let data = FileManager.default.contents(atPath: path + suffix) {
+                text += String(decoding: data, as: UTF8.self)
+            }
+        }
+        return text
+    }
+}
+
+/// The CorbiError `body` threw (nil if none).
+func messagingError(_ body: () throws -> Void) -> CorbiError? {
+    do {
+        try body()
+        return nil
+    } catch let error as CorbiError {
+        return error
+    } catch {
+        return .internal("\(error)")
+    }
+}
+
+extension JSONValue {
+    /// A field of an object (nil for anything else).
+    subscript(key: String) -> JSONValue? {
+        if case .object(let fields) = self { return fields[key] }
+        return nil
+    }
+}

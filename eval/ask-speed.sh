@@ -20,6 +20,6 @@ questions=("How much notice do I need to give to cancel?" "Do you sell cars?" "W
 : > "$work/in.txt"
 for i in $(seq 50); do printf '%s\n' "${questions[@]}" >> "$work/in.txt"; done
 : > "$work/empty.txt"
-best() { local b=999999; for r in 1 2 3 4 5; do local s e; s=$(date +%s%N); "$corbi" < "$1" >/dev/null 2>&1 || true; e=$(date +%s%N); (( (e - s) / 1000 < b )) && b=$(( (e - s) / 1000 )); done; echo $b; }
+best() { local b=999999999; for r in 1 2 3 4 5; do local s e; s=$(date +%s%N); "$corbi" < "$1" >/dev/null 2>&1 || true; e=$(date +%s%N); (( (e - s) / 1000 < b )) && b=$(( (e - s) / 1000 )); done; echo $b; }
 with=$(best "$work/in.txt"); without=$(best "$work/empty.txt")
 echo "in a running shell: $(( (with - without) / 200 )) µs per question (200 questions: $((with / 1000)) ms, empty input: $((without / 1000)) ms; best of 5)"

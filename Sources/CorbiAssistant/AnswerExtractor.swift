@@ -294,11 +294,16 @@ public struct AnswerExtractor: Sendable {
         }
 
         var best: (positions: [Int], passage: Int, score: Double, coverage: Double)?
+        // Each passage's own best window, for the supporting passages below.
+        var bestOfPassage: [Int: (positions: [Int], score: Double, coverage: Double)] = [:]
         for list in candidates {
             for c in list {
                 let positions = window(around: c)
                 let (s, covered) = windowScore(positions, in: list)
                 if best == nil || s > best!.score + 1e-9 { best = (positions, c.passageIndex, s, covered) }
+                if bestOfPassage[c.passageIndex].map({ s > $0.score + 1e-9 }) ?? true {
+                    bestOfPassage[c.passageIndex] = (positions, s, covered)
+                }
             }
         }
         guard let best, best.score > 0, best.coverage > 0 else { return Extraction(picks: [], confidence: 0, terms: terms, features: features) }
@@ -322,13 +327,7 @@ public struct AnswerExtractor: Sendable {
         for (index, list) in candidates.enumerated() where index != best.passage && !list.isEmpty {
             let near = index < supportDepth && (topScore <= 0 || passages[index].score >= supportRatio * topScore)
             guard near || factWanted else { continue }
-            var found: (positions: [Int], score: Double, coverage: Double)?
-            for c in list {
-                let positions = window(around: c)
-                let (s, covered) = windowScore(positions, in: list)
-                if found == nil || s > found!.score + 1e-9 { found = (positions, s, covered) }
-            }
-            guard let found, found.coverage >= supportCoverage, found.coverage >= 0.5 * best.coverage else { continue }
+            guard let found = bestOfPassage[index], found.coverage >= supportCoverage, found.coverage >= 0.5 * best.coverage else { continue }
             let hasFact = found.positions.contains { intent.matches(list[$0].sentence.text) }
             if !near, !hasFact { continue }
             offers.append((index, found.positions, found.coverage, hasFact && factWanted))

@@ -49,14 +49,32 @@ public struct PassageReranker: Sendable {
             guard total > 0 else { return 0 }
             return terms.reduce(0) { $0 + (Self.covers($1.stem, stems) ? $1.weight : 0) } / total
         }
+        // Passages repeat most of their words: each word is stemmed once.
+        var stemOf: [String: String] = [:]
+        func stems(_ text: String) -> Set<String> {
+            var out = Set<String>()
+            for word in TextAnalysis.words(text) where !TextAnalysis.stopWords.contains(word) {
+                if let known = stemOf[word] {
+                    out.insert(known)
+                } else {
+                    let stem = TextAnalysis.stem(word)
+                    stemOf[word] = stem
+                    out.insert(stem)
+                }
+            }
+            return out
+        }
+        var fileStems: [String: Set<String>] = [:]
         return passages.map { p in
             var s = Signals()
             s.score = top > 0 ? max(0, p.score / top) : 0
             let headings = p.heading.components(separatedBy: "›")
-            s.title = coverage(TextAnalysis.stems(headings.last ?? ""))
-            s.heading = coverage(TextAnalysis.stems(p.heading))
-            s.file = coverage(TextAnalysis.stems(Self.fileWords(p.path)))
-            s.text = coverage(TextAnalysis.stems(p.text).union(TextAnalysis.stems(p.heading)))
+            let headingStems = stems(p.heading)
+            s.title = coverage(stems(headings.last ?? ""))
+            s.heading = coverage(headingStems)
+            if fileStems[p.path] == nil { fileStems[p.path] = stems(Self.fileWords(p.path)) }
+            s.file = coverage(fileStems[p.path]!)
+            s.text = coverage(stems(p.text).union(headingStems))
             return s
         }
     }

@@ -55,4 +55,14 @@ import Testing
         #expect(leavingOut.first?.synonyms.contains("exclude") == true)
         #expect(TextAnalysis.phraseSynonyms("How do I get rid of old packages?").first?.synonyms.contains("remove") == true)
     }
+
+    @Test func wordNetFindsEveryLineInPlace() {
+        let lines = WordNet.data.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count > 12_000)
+        for line in lines {
+            let fields = line.split(separator: " ").map(String.init)
+            #expect(WordNet.entry(fields[0]) == Array(fields.dropFirst()), "\(fields[0])")
+        }
+        #expect(WordNet.entry("aaaaa") == nil && WordNet.entry("zzzzzz") == nil && WordNet.entry("") == nil)
+    }
 }

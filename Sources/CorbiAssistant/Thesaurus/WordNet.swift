@@ -3,8 +3,8 @@
 /// a word's two most frequent senses, so that a question's "colleague" finds a text's
 /// "co-worker". General-purpose, so no domain's words are favoured.
 ///
-/// The data is one sorted line per word, compiled into the binary; the first look-up
-/// indexes the line starts (about 10,000), later ones are binary searches.
+/// The data is one sorted line per word or phrase (about 12,300), compiled into the binary
+/// and searched in place.
 enum WordNet {
     /// Synonyms of a lower-cased word, or of its base form (`forgot` -> `forget`,
     /// `colleagues` -> `colleague`); empty when WordNet has none.
@@ -39,8 +39,36 @@ enum WordNet {
 
     /// The data's line for exactly this key (a word or a phrase like `call_off`).
     static func entry(_ word: String) -> [String]? {
-        let lines = index
         let key = Array(word.utf8)
+        // A binary search over the compiled-in bytes themselves: a one-shot `ask` then
+        // never pays for cutting all the lines first (about 2.5 ms).
+        if let found = data.utf8.withContiguousStorageIfAvailable({ search(key, in: $0) }) { return found }
+        return indexedEntry(key)
+    }
+
+    /// `low` and `high` always stand at line starts (or the end), so every probe reads the
+    /// whole line around the middle.
+    private static func search(_ key: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var low = 0, high = bytes.count
+        while low < high {
+            let mid = (low + high) / 2
+            var start = mid
+            while start > low, bytes[start - 1] != 10 { start -= 1 }
+            var end = mid
+            while end < high, bytes[end] != 10 { end += 1 }
+            var headEnd = start
+            while headEnd < end, bytes[headEnd] != 32 { headEnd += 1 }
+            let head = UnsafeBufferPointer(rebasing: bytes[start..<headEnd])
+            if head.elementsEqual(key) {
+                return bytes[min(headEnd + 1, end)..<end].split(separator: 32).map { String(decoding: $0, as: UTF8.self) }
+            }
+            if head.lexicographicallyPrecedes(key) { low = end + 1 } else { high = start }
+        }
+        return nil
+    }
+
+    private static func indexedEntry(_ key: [UInt8]) -> [String]? {
+        let lines = index
         var low = 0, high = lines.count - 1
         while low <= high {
             let mid = (low + high) / 2
@@ -54,7 +82,7 @@ enum WordNet {
         return nil
     }
 
-    /// The data's lines as byte slices, built once.
+    /// The data's lines as byte slices, built once: only if the data is not contiguous.
     private static let index: [ArraySlice<UInt8>] = {
         let bytes = Array(data.utf8)
         return bytes.split(separator: 10).filter { !$0.isEmpty }

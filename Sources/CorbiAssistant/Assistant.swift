@@ -10,8 +10,9 @@ public protocol PassageRetriever {
     func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int) throws -> [Passage]
     /// The same within the given files only (relative paths).
     func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage]
-    /// The files the organization sees, relative paths; empty when unknown.
-    func documentPaths() throws -> [String]
+    /// The files the organization sees whose path contains one of the fragments, relative
+    /// paths; empty when unknown.
+    func documentPaths(containing fragments: [String]) throws -> [String]
     /// The first passage of each of the given files (score 0).
     func firstPassages(of paths: [String]) throws -> [Passage]
     /// How many passages hold each word, and how many there are; nil when unknown.
@@ -30,7 +31,7 @@ extension PassageRetriever {
         return try retrieve(question, expansion: expansion, limit: limit).filter { wanted.contains($0.path) }
     }
 
-    public func documentPaths() throws -> [String] { [] }
+    public func documentPaths(containing fragments: [String]) throws -> [String] { [] }
 
     public func firstPassages(of paths: [String]) throws -> [Passage] { [] }
 }
@@ -171,7 +172,8 @@ public struct Assistant {
     /// The files whose name holds one of the question's words, when that word names at most
     /// `maxNamedFiles` files (a word in many names, "debian" in a FAQ's chapters, names none).
     func namedFiles(_ keyWords: [(stem: String, word: String)]) throws -> [String] {
-        let paths = try retriever.documentPaths()
+        // File names are matched by the first letters of the stems, then word by word.
+        let paths = try retriever.documentPaths(containing: Array(Set(keyWords.map { String($0.stem.prefix(4)) })))
         guard !paths.isEmpty else { return [] }
         let names = paths.map { TextAnalysis.stems(PassageReranker.fileWords($0)) }
         var out: [String] = []

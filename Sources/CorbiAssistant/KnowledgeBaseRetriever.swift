@@ -43,8 +43,9 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
             .filter { Self.isVisible($0.path, to: organizationDomain) }
     }
 
-    public func documentPaths() throws -> [String] {
-        try knowledgeBase.documentPaths(organizationDomain: organizationDomain).filter { Self.isVisible($0, to: organizationDomain) }
+    public func documentPaths(containing fragments: [String]) throws -> [String] {
+        try knowledgeBase.documentPaths(containing: fragments, organizationDomain: organizationDomain)
+            .filter { Self.isVisible($0, to: organizationDomain) }
     }
 
     public func statistics(of words: [String]) throws -> TermStatistics? {

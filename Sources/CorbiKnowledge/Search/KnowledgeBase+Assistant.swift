@@ -39,6 +39,24 @@ extension KnowledgeBase {
         try IndexStore.mapping(path: indexPath) { try store.visibleDocuments(scope: Self.scope(organizationDomain)).map(\.0) }
     }
 
+    /// The indexed files the organization sees whose path contains one of `fragments`
+    /// (ASCII case folded), so that a question is matched against file names without
+    /// listing every file of a large knowledge base.
+    public func documentPaths(containing fragments: [String], organizationDomain: String?) throws -> [String] {
+        let fragments = fragments.filter { !$0.isEmpty && !$0.contains("%") && !$0.contains("_") }
+        guard !fragments.isEmpty else { return [] }
+        return try IndexStore.mapping(path: indexPath) {
+            try store.withSearcher { _, db in
+                let likes = Array(repeating: "path LIKE ?", count: fragments.count).joined(separator: " OR ")
+                var arguments: StatementArguments = [Self.scope(organizationDomain) ?? ""]
+                arguments += StatementArguments(fragments.map { "%" + $0 + "%" })
+                return try String.fetchAll(db, sql: """
+                    SELECT path FROM document WHERE skipReason IS NULL AND scope IN ('', ?) AND (\(likes)) ORDER BY path
+                    """, arguments: arguments)
+            }
+        }
+    }
+
     /// The first passage of each of the given files the organization sees (score 0).
     public func firstPassages(of paths: [String], organizationDomain: String?) throws -> [Passage] {
         guard !paths.isEmpty else { return [] }

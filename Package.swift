@@ -61,9 +61,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "corbi", dependencies: ["CorbiCLI"]),
-        .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore"]),
+        // Fixtures every test suite shares: a database on a test clock with its members, a
+        // temporary folder, loopback script servers.
+        .target(
+            name: "CorbiTestSupport",
+            dependencies: ["CorbiCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/CorbiTestSupport"
+        ),
+        .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore", "CorbiTestSupport"]),
         .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
-        .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
+        .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge", "CorbiTestSupport"]),
         .testTarget(
             name: "CorbiMessagingTests",
             dependencies: [
@@ -74,10 +81,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
+        .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore", "CorbiTestSupport"]),
         .testTarget(
             name: "CorbiWorkspaceTests",
-            dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CorbiTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "CorbiEndToEndTests",

@@ -236,12 +236,19 @@ final class IndexStore: @unchecked Sendable {
     }
 
     func search(_ query: String, scope: String?, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
+        try withSearcher { searcher, db in
+            try searcher.search(db, query: query, scope: scope ?? "", limit: limit, feedbackTerms: feedbackTerms)
+        }
+    }
+
+    /// Runs `body` with the store's searcher (made on first use) on a read connection.
+    func withSearcher<T>(_ body: (Searcher, Database) throws -> T) throws -> T {
         let current: Searcher = try lock.withLock {
             if let existing = searcher { return existing }
             let made = try Searcher(exhaustive: options.exhaustiveSearch)
             searcher = made
             return made
         }
-        return try pool.read { db in try current.search(db, query: query, scope: scope ?? "", limit: limit, feedbackTerms: feedbackTerms) }
+        return try pool.read { db in try body(current, db) }
     }
 }

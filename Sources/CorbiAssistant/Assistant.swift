@@ -280,6 +280,8 @@ public struct Assistant {
         let cited = LLMClient.citedNumbers(in: reply)
         guard !cited.isEmpty else { throw LLMError.uncited }
         if let unknown = cited.first(where: { !(1...passages.count).contains($0) }) { throw LLMError.unknownCitation(unknown) }
+        // One valid [n] is not enough: every sentence must say only what its passages say.
+        try ModelReplyCheck.check(reply, passages: passages)
         let mapping = Dictionary(uniqueKeysWithValues: cited.enumerated().map { ($1, $0 + 1) })
         let renumbered = LLMClient.renumberingCitations(in: reply, mapping)
         let citations = cited.enumerated().map { index, old in

@@ -72,14 +72,13 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "corbi", dependencies: ["CorbiCLI"]),
-        .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore"]),
-        .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
-        .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge"]),
-        // Loopback fakes (a provider, a sendmail) for the wire layer's and the end-to-end tests.
+        // Fixtures every test suite shares: a database on a test clock with its members, a
+        // temporary folder, loopback script servers, a fake provider and a fake sendmail.
         .target(
             name: "CorbiTestSupport",
             dependencies: [
                 "CorbiCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +86,9 @@ let package = Package(
             ],
             path: "Tests/CorbiTestSupport"
         ),
+        .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore", "CorbiTestSupport"]),
+        .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
+        .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge", "CorbiTestSupport"]),
         .testTarget(
             name: "CorbiMessagingTests",
             dependencies: [
@@ -97,14 +99,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore"]),
+        .testTarget(name: "CorbiCLITests", dependencies: ["CorbiCLI", "CorbiCore", "CorbiTestSupport"]),
         .testTarget(
             name: "CorbiWorkspaceTests",
-            dependencies: ["CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CorbiWorkspace", "CorbiCore", "CorbiKnowledge", "CorbiAssistant", "CorbiTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "CorbiServerTests",
-            dependencies: ["CorbiServer", "CorbiCore"]
+            dependencies: ["CorbiServer", "CorbiCore", "CorbiTestSupport"]
         ),
         .testTarget(
             name: "CorbiEndToEndTests",

@@ -32,39 +32,107 @@ public struct Extraction: Sendable, Equatable {
         public var passageIndex: Int
         public var score: Double
     }
-    /// In reading order, grouped by passage.
+    /// The answer's sentences, in reading order, from one passage.
     public var picks: [Pick]
+    /// Sentences of other passages that support the answer, grouped by passage, best first.
+    public var support: [Pick] = []
     /// 0...1: how much of the question the picked sentences (and their headings) cover.
     public var confidence: Double
     /// The question's key terms.
     public var terms: [String]
+    /// What the answer decision weighs.
+    public var features = AnswerFeatures()
 
-    public static let empty = Extraction(picks: [], confidence: 0, terms: [])
+    public static let empty = Extraction(picks: [], support: [], confidence: 0, terms: [])
 }
 
 /// Picks the one to three sentences of the best passages that answer a question, with
 /// no model: coverage of the question's key words, closeness, and the passage's rank.
 public struct AnswerExtractor: Sendable {
-    /// Below this confidence the knowledge base is taken not to hold an answer. Calibrated
-    /// on the questions in `AnswerCalibrationTests` against the sample `kb/`: the 33
-    /// answerable ones score 0.67 to 1, the 17 unanswerable ones 0 to 0.45.
-    public static let defaultThreshold = 0.6
+    /// Below this confidence (the decision's probability) the knowledge base is taken not
+    /// to hold an answer.
+    public static let defaultThreshold = AnswerDecision.fitted.threshold
 
     public var maxSentences = 3
+    /// How much the retrieval rank counts against a passage's coverage: a passage scoring
+    /// nothing keeps `1 - rankStrength` of its sentences' score. Measured on the
+    /// development half of `eval/`: the retriever's order is worth more than a sentence's
+    /// word overlap (0.3: 31 good candidates of 68, 0.6: 34, 0.9: 35).
+    public var rankStrength = 0.9
+    /// What a section titled with the question's words adds to its sentences' score.
+    public var titleBonus = 0.1
     /// How many of the retrieved passages are read.
     public var maxPassages = 6
+    /// Most passages an answer cites (the best one and those supporting it).
+    public var maxCitations = 3
+    /// Supporting passages are looked for among the first `supportDepth` retrieved, with a
+    /// retrieval score at least `supportRatio` of the best one's and a window covering at
+    /// least `supportCoverage` of the question.
+    public var supportDepth = 3
+    public var supportRatio = 0.5
+    public var supportCoverage = 0.3
 
     public init() {}
 
-    public func extract(question: String, passages: [Passage]) -> Extraction {
+    /// `statistics` (the knowledge base's counts of the question's words) weights rare
+    /// words above common ones and sets apart the words no passage uses; without it every
+    /// word counts as known.
+    public func extract(question: String, passages: [Passage], statistics: TermStatistics? = nil) -> Extraction {
         let intent = QuestionIntent(question)
-        var terms = TextAnalysis.keyTerms(question)
+        var keyWords = TextAnalysis.keyWords(question)
         // "Where ...?" asks for a place: the words of addresses and directions answer it.
         let placeTerm = TextAnalysis.stem("location")
-        if intent.place && !terms.contains(placeTerm) { terms.append(placeTerm) }
-        guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms) }
-        let weights = terms.map(TextAnalysis.weight(of:))
+        if intent.place && !keyWords.contains(where: { $0.stem == placeTerm }) { keyWords.append((placeTerm, "location")) }
+        var terms = keyWords.map(\.stem)
+        var features = AnswerFeatures()
+        // Words the knowledge base never uses can neither support nor sink an answer: they
+        // leave the coverage and are counted apart.
+        let genericWeights = terms.map(TextAnalysis.weight(of:))
+        var idfWeights: [Double] = []
+        var unknownWeight = 0.0
+        var kept: [(stem: String, word: String)] = []
+        for ((stem, word), generic) in zip(keyWords, genericWeights) {
+            guard let statistics, statistics.passages > 0, stem != placeTerm else {
+                kept.append((stem, word)); idfWeights.append(generic); continue
+            }
+            let df = statistics.frequencies[word] ?? 0
+            if df == 0 { unknownWeight += generic; continue }
+            let n = Double(statistics.passages)
+            let rarity = log(1 + n / Double(df)) / log(1 + n)
+            kept.append((stem, word))
+            idfWeights.append(generic * (0.3 + 0.7 * rarity))
+        }
+        let totalGeneric = genericWeights.reduce(0, +)
+        features.unknownShare = totalGeneric > 0 ? unknownWeight / totalGeneric : 0
+        // A name the knowledge base never mentions ("Bitcoin", "Invisalign") says the
+        // question is about something it does not cover.
+        if let statistics, statistics.passages > 0 {
+            let names = question.split(whereSeparator: { $0.isWhitespace }).dropFirst()
+                .filter { $0.first?.isUppercase == true }.flatMap { TextAnalysis.words(String($0)) }
+            if names.contains(where: { (statistics.frequencies[$0] ?? -1) == 0 }) { features.unknownName = 1 }
+        }
+        features.knownTerms = Double(kept.count)
+        terms = kept.map(\.stem)
+        guard !terms.isEmpty, !passages.isEmpty else { return Extraction(picks: [], confidence: 0, terms: terms, features: features) }
+        let weights = idfWeights
         let totalWeight = weights.reduce(0, +)
+        var synonymSets: [String: Set<String>] = [:]
+        // Words any text uses in many senses ("go", "make", "take") match no synonym: "last"
+        // would otherwise find "gone".
+        for (stem, word) in kept { synonymSets[stem] = TextAnalysis.synonymStems(ofWord: word).subtracting(TextAnalysis.genericTerms).union([stem]) }
+        // A phrase's synonyms count for each of its key words ("call off": "cancel" covers "call").
+        for (words, synonyms) in TextAnalysis.phraseSynonyms(question) {
+            let stems = Set(synonyms.map(TextAnalysis.stem))
+            for word in words {
+                let stem = TextAnalysis.stem(word)
+                if synonymSets[stem] != nil { synonymSets[stem]!.formUnion(stems) }
+            }
+        }
+        func matches(_ term: String, _ stems: Set<String>) -> Bool {
+            if stems.contains(term) { return true }
+            guard let synonyms = synonymSets[term], synonyms.count > 1 else { return false }
+            return !synonyms.isDisjoint(with: stems)
+        }
 
         struct Candidate {
             var sentence: Sentence
@@ -90,9 +158,13 @@ public struct AnswerExtractor: Sendable {
             var tableHeader: Set<String> = []
             var previousWasRow = false
             var sectionNumber = 0
-            for sentence in sentences {
+            let ownTitle = (headings.last ?? "").trimmingCharacters(in: .whitespaces)
+            for var sentence in sentences {
                 let stems = TextAnalysis.stems(sentence.text)
                 everywhere.formUnion(stems)
+                // A plain-text passage starts with its title (a term, an option): context,
+                // never an answer.
+                if sentence.lineStart == passage.lineStart, !ownTitle.isEmpty, sentence.text == ownTitle { sentence.isHeading = true }
                 if sentence.isHeading {
                     // The passage may hold a sub-section: its title becomes the nearest one.
                     if !list.isEmpty || !stems.isSubset(of: section) {
@@ -135,9 +207,10 @@ public struct AnswerExtractor: Sendable {
         // are positive, else by position.
         let topScore = passages.first?.score ?? 0
         func rankFactor(_ index: Int) -> Double {
-            let byPosition = max(0.7, 1 - 0.06 * Double(index))
+            let floor = 1 - rankStrength
+            let byPosition = max(floor, 1 - rankStrength / 5 * Double(index))
             guard topScore > 0, index < passages.count, passages[index].score > 0 else { return byPosition }
-            return max(0.7, min(byPosition, 0.7 + 0.3 * passages[index].score / topScore))
+            return max(floor, min(byPosition, floor + rankStrength * passages[index].score / topScore))
         }
         func sentenceScore(_ c: Candidate) -> Double {
             coverage(c.stems, c.section, c.parent) * rankFactor(c.passageIndex)
@@ -187,7 +260,13 @@ public struct AnswerExtractor: Sendable {
             let covered = coverage(stems, anchor.section, anchor.parent)
             var s = covered * rankFactor(anchor.passageIndex)
             let texts = members.map(\.sentence.text)
-            if texts.contains(where: intent.matches) { s += 0.08 }
+            // The kind of fact asked for (a price for "how much") weighs like a key word.
+            // The kind of fact asked for counts by how much of the question the sentence that
+            // holds it covers itself: "numb for 2 to 4 hours" answers how long numbness lasts,
+            // a neighbouring "24 hours to reach full strength" does not.
+            let factCoverage = members.filter { intent.matches($0.sentence.text) }
+                .map { coverage($0.stems, anchor.section, anchor.parent) }.max()
+            if let factCoverage { s += 0.2 * min(1, factCoverage / max(covered, 1e-9)) }
             if intent.name, texts.contains(where: QuestionIntent.hasInnerCapital) { s += 0.05 }
             // Sentences that only repeat the question's words answer nothing.
             let novel = stems.filter { stem in !termSet.contains(stem) && !terms.contains { covers($0, [stem]) } }.count
@@ -197,7 +276,7 @@ public struct AnswerExtractor: Sendable {
             if words < 4 && !anchor.sentence.isTableRow && !texts.contains(where: { $0.contains(where: \.isNumber) }) { s -= 0.1 }
             // A section titled with the question ("Do I need an appointment?") holds its answer.
             let titled = zip(terms, weights).reduce(0.0) { $0 + (covers($1.0, anchor.section) ? $1.1 : 0) }
-            s += 0.1 * titled / totalWeight
+            s += titleBonus * titled / totalWeight
             if texts.reduce(0, { $0 + $1.count }) > 350 { s -= 0.05 }
             if texts.allSatisfy(\.isEmpty) { s = 0 }
             if intent.readsOn {
@@ -215,36 +294,54 @@ public struct AnswerExtractor: Sendable {
         }
 
         var best: (positions: [Int], passage: Int, score: Double, coverage: Double)?
+        // Each passage's own best window, for the supporting passages below.
+        var bestOfPassage: [Int: (positions: [Int], score: Double, coverage: Double)] = [:]
         for list in candidates {
             for c in list {
                 let positions = window(around: c)
                 let (s, covered) = windowScore(positions, in: list)
                 if best == nil || s > best!.score + 1e-9 { best = (positions, c.passageIndex, s, covered) }
+                if bestOfPassage[c.passageIndex].map({ s > $0.score + 1e-9 }) ?? true {
+                    bestOfPassage[c.passageIndex] = (positions, s, covered)
+                }
             }
         }
-        guard let best, best.score > 0, best.coverage > 0 else { return Extraction(picks: [], confidence: 0, terms: terms) }
+        guard let best, best.score > 0, best.coverage > 0 else { return Extraction(picks: [], confidence: 0, terms: terms, features: features) }
         let list = candidates[best.passage]
-        var picks = best.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: best.passage, score: sentenceScore(list[$0])) }
+        let picks = best.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: best.passage, score: sentenceScore(list[$0])) }
         var stems = best.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) }
         let anchor = list[best.positions[0]]
         var confidence = best.coverage
 
-        // One more sentence from another passage when it nearly answers on its own and
-        // covers what is still missing.
-        if picks.count < maxSentences, confidence < 0.999 {
-            var extra: (Candidate, Double)?
-            for list in candidates {
-                for c in list where c.passageIndex != best.passage && coverage(c.stems, c.section, c.parent) >= 0.6 {
-                    let gain = coverage(stems.union(c.stems), anchor.section, anchor.parent) - confidence
-                    if gain >= 0.2, extra == nil || gain > extra!.1 { extra = (c, gain) }
-                }
-            }
-            if let (c, _) = extra {
-                picks.append(Extraction.Pick(sentence: c.sentence, passageIndex: c.passageIndex, score: sentenceScore(c)))
-                stems.formUnion(c.stems)
-                confidence = coverage(stems, anchor.section, anchor.parent)
-            }
+        // Other passages that support the answer: among the best retrieved ones, each one's
+        // best window when the passage scored close to the best one and the window covers
+        // much of the question. A reader (and a checker) then has the two or three places
+        // that say it, and a retrieval that ranked the right passage second still answers.
+        var support: [Extraction.Pick] = []
+        var supportCoverages: [Double] = []
+        // When the answer lacks the kind of fact asked for (a price, a time), a passage further
+        // down that has it supports the answer too.
+        let bestHasFact = best.positions.contains { intent.matches(list[$0].sentence.text) }
+        let factWanted = intent.wantsFact && !bestHasFact
+        var offers: [(index: Int, positions: [Int], coverage: Double, hasFact: Bool)] = []
+        for (index, list) in candidates.enumerated() where index != best.passage && !list.isEmpty {
+            let near = index < supportDepth && (topScore <= 0 || passages[index].score >= supportRatio * topScore)
+            guard near || factWanted else { continue }
+            guard let found = bestOfPassage[index], found.coverage >= supportCoverage, found.coverage >= 0.5 * best.coverage else { continue }
+            let hasFact = found.positions.contains { intent.matches(list[$0].sentence.text) }
+            if !near, !hasFact { continue }
+            offers.append((index, found.positions, found.coverage, hasFact && factWanted))
         }
+        // The fact the answer lacks first, then by rank.
+        offers.sort { ($0.hasFact ? 0 : 1, $0.index) < ($1.hasFact ? 0 : 1, $1.index) }
+        for offer in offers.prefix(maxCitations - 1) {
+            let list = candidates[offer.index]
+            support += offer.positions.map { Extraction.Pick(sentence: list[$0].sentence, passageIndex: offer.index, score: sentenceScore(list[$0])) }
+            supportCoverages.append(offer.coverage)
+            stems.formUnion(offer.positions.reduce(into: Set<String>()) { $0.formUnion(list[$1].stems) })
+        }
+        features.supportCount = Double(supportCoverages.count)
+        features.citedCoverage = coverage(stems, anchor.section, anchor.parent)
 
         // A key word found nowhere in what was retrieved means the knowledge base is
         // probably about something else.
@@ -254,13 +351,26 @@ public struct AnswerExtractor: Sendable {
         if !missing.isEmpty { confidence *= 0.75 }
         if best.passage > 0 { confidence *= 0.97 }
         confidence = (min(1, max(0, confidence)) * 1000).rounded() / 1000
-        return Extraction(picks: picks, confidence: confidence, terms: terms)
-    }
 
-    private func matches(_ term: String, _ stems: Set<String>) -> Bool {
-        if stems.contains(term) { return true }
-        let synonyms = TextAnalysis.synonyms(of: term)
-        return synonyms.count > 1 && !synonyms.isDisjoint(with: stems)
+        features.sentenceCoverage = best.coverage
+        let chosen = passages[best.passage]
+        let passageStems = TextAnalysis.stems(chosen.text).union(TextAnalysis.stems(chosen.heading))
+        features.passageCoverage = coverage(passageStems, [], [])
+        let title = chosen.heading.components(separatedBy: "›").last ?? ""
+        features.titleCoverage = coverage(TextAnalysis.stems(title), [], [])
+        let maxWeight = weights.max() ?? 1
+        features.missingRareWord = zip(terms, weights).filter { !covers($0.0, passageStems) }.map { $0.1 / maxWeight }.max() ?? 0
+        let scores = passages.map(\.score)
+        if let top = scores.first, top > 0 {
+            features.scoreRatio = max(0, chosen.score / top)
+            features.margin = scores.count > 1 ? max(0, (top - scores[1]) / top) : 1
+        } else {
+            features.scoreRatio = best.passage == 0 ? 1 : 0.5
+        }
+        features.rank = Double(best.passage)
+        features.answerType = (picks + support).map(\.sentence.text).contains(where: intent.matches) ? 1 : 0
+        features.unknownFocus = features.unknownShare * (1 - features.answerType)
+        return Extraction(picks: picks, support: support, confidence: confidence, terms: terms, features: features)
     }
 
     private func prefixMatches(_ term: String, _ stems: Set<String>) -> Bool {
@@ -288,6 +398,8 @@ struct QuestionIntent {
     var place = false
     /// Steps and addresses run over several lines: the answer reads on in its section.
     var readsOn: Bool { procedure || place }
+    /// A question whose answer is a kind of fact `matches` recognizes.
+    var wantsFact: Bool { amount || time || duration || count }
 
     init(_ question: String) {
         let q = " " + TextAnalysis.words(question).joined(separator: " ") + " "
@@ -297,6 +409,7 @@ struct QuestionIntent {
         count = q.contains("how many")
         procedure = [" what should i ", " what do i do", " what to do", " how do i ", " how should i ", " what happens "].contains { q.contains($0) }
         place = q.hasPrefix(" where ") || q.contains(" where is ") || q.contains(" where are ") || q.contains(" how do i get to ")
+            || q.contains(" address ")
         name = q.hasPrefix(" who ") || q.hasPrefix(" which ") || q.contains(" who ")
     }
 

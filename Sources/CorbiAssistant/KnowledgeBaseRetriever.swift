@@ -13,13 +13,45 @@ public struct KnowledgeBaseRetriever: PassageRetriever {
         self.organizationDomain = organizationDomain
     }
 
+    /// Pseudo-relevance feedback terms: a question's best passages are few and short, so
+    /// feedback costs little here.
+    public var feedbackTerms = 10
+
     public func retrieve(_ question: String, limit: Int) throws -> [Passage] {
-        // Feedback on: a question's best passages are few and short, so it costs little
-        // here, and the answer extraction was calibrated with it.
-        let passages = try knowledgeBase.search(question, organizationDomain: organizationDomain, limit: limit, feedbackTerms: 10)
+        try retrieve(question, expansion: [], limit: limit)
+    }
+
+    public func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int) throws -> [Passage] {
+        let passages = try knowledgeBase.search(
+            question, organizationDomain: organizationDomain, limit: limit, feedbackTerms: feedbackTerms, expansion: expansion)
         // The index already scopes by organization; checking again here keeps a bug there
         // from ever putting another organization's private file into an answer.
         return passages.filter { Self.isVisible($0.path, to: organizationDomain) }
+    }
+
+    public func retrieve(_ question: String, expansion: [(word: String, weight: Double)], limit: Int, paths: [String]) throws -> [Passage] {
+        let visible = paths.filter { Self.isVisible($0, to: organizationDomain) }
+        guard !visible.isEmpty else { return [] }
+        let passages = try knowledgeBase.search(
+            question, organizationDomain: organizationDomain, limit: limit, feedbackTerms: feedbackTerms, expansion: expansion,
+            paths: visible)
+        return passages.filter { Self.isVisible($0.path, to: organizationDomain) }
+    }
+
+    public func firstPassages(of paths: [String]) throws -> [Passage] {
+        try knowledgeBase.firstPassages(of: paths.filter { Self.isVisible($0, to: organizationDomain) }, organizationDomain: organizationDomain)
+            .filter { Self.isVisible($0.path, to: organizationDomain) }
+    }
+
+    public func documentPaths(containing fragments: [String]) throws -> [String] {
+        try knowledgeBase.documentPaths(containing: fragments, organizationDomain: organizationDomain)
+            .filter { Self.isVisible($0, to: organizationDomain) }
+    }
+
+    public func statistics(of words: [String]) throws -> TermStatistics? {
+        guard !words.isEmpty else { return nil }
+        let (frequencies, passages) = try knowledgeBase.documentFrequencies(of: words, organizationDomain: organizationDomain)
+        return TermStatistics(frequencies: frequencies, passages: passages)
     }
 
     /// Whether a path relative to the KB root is shared or the organization's own.

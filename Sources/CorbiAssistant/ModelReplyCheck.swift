@@ -11,6 +11,9 @@ public enum ModelReplyCheck {
     public static let maximumCharacters = 1200
     /// The share of a sentence's content words (not numbers) that must be in its passages.
     public static let minimumWordSupport = 0.6
+    /// Words a sentence may add regardless of the share ("otherwise", "ahead"): a short
+    /// paraphrase has so few words that one connective would otherwise fail it.
+    public static let allowedUnsupportedWords = 1
 
     /// Throws `LLMError` unless `reply` passes; `passages` are numbered from 1.
     public static func check(_ reply: String, passages: [Passage]) throws {
@@ -31,7 +34,7 @@ public enum ModelReplyCheck {
             guard !words.isEmpty else { continue }
             let sourceWords = Set(contentWords(in: source).map(stem))
             let supported = words.filter { sourceWords.contains(stem($0)) }.count
-            if Double(supported) / Double(words.count) < minimumWordSupport {
+            if words.count - supported > allowedUnsupportedWords && Double(supported) / Double(words.count) < minimumWordSupport {
                 throw LLMError.unsupported("a sentence says what the cited passages do not")
             }
         }

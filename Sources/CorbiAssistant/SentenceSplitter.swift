@@ -17,30 +17,41 @@ public struct Sentence: Sendable, Equatable {
 }
 
 /// Splits a passage (one line of text per source line) into sentences with exact line
-/// numbers. Paragraph text may wrap over several lines; headings, list items and table
-/// rows are sentences of their own.
+/// numbers. Hard-wrapped lines are first joined again into the units the writer meant (a
+/// paragraph, a list item with its continuation lines, a term, a definition), then cut at
+/// sentence ends; headings, list items and table rows are sentences of their own.
 public enum SentenceSplitter {
+    /// Below this width a block of lines is a list of short lines ("Saturday: 9:00–13:00"),
+    /// not wrapped prose.
+    static let narrowBlock = 50
+
     public static func sentences(text: String, firstLine: Int) -> [Sentence] {
         var result: [Sentence] = []
         var pending = ""
-        var pendingStart = 0
-        var pendingEnd = 0
+        /// Indentation that continues the pending unit, and its last line's length.
+        var continuationIndent = -1
+        var previousLength = 0
+        var pendingIsItem = false
+        var pendingIndent = 0
+        /// Where each source line starts in `pending` (character offset, line number).
+        var marks: [(offset: Int, line: Int)] = []
         var inCodeFence = false
 
         func flushPending() {
             let trimmed = pending.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty {
-                // A question in the text ("Q: Can I park here?") titles what follows, like a
-                // heading; it never answers itself.
-                result.append(Sentence(text: trimmed, lineStart: pendingStart, lineEnd: pendingEnd, isHeading: trimmed.hasSuffix("?")))
-            }
+            if !trimmed.isEmpty { result += split(unit: pending, marks: marks, isItem: pendingIsItem) }
             pending = ""
+            marks = []
+            continuationIndent = -1
+            pendingIsItem = false
         }
 
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (offset, rawLine) in lines.enumerated() {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.clean(String($0)) }
+        let widths = blockWidths(lines)
+        for (offset, line) in lines.enumerated() {
             let lineNumber = firstLine + offset
-            let raw = String(rawLine).trimmingCharacters(in: .whitespaces)
+            let indent = Self.indent(line)
+            let raw = line.trimmingCharacters(in: .whitespaces)
             if raw.hasPrefix("```") || raw.hasPrefix("~~~") {
                 flushPending()
                 inCodeFence.toggle()
@@ -60,40 +71,133 @@ public enum SentenceSplitter {
                 if !cells.isEmpty {
                     result.append(Sentence(text: cells, lineStart: lineNumber, lineEnd: lineNumber, isHeading: false, isTableRow: true))
                 }
-            case .listItem(let body) where body.count <= 300:
-                // A list item is one unit ("Lotte Jansen, hygienist. Works on Tuesday."):
-                // its sentences only make sense together.
+            case .listItem(let body):
                 flushPending()
-                result.append(Sentence(text: body, lineStart: lineNumber, lineEnd: lineNumber, isHeading: body.hasSuffix("?")))
-            case .listItem(let body), .text(let body):
-                if case .listItem = kind { flushPending() }
-                // Split the line at sentence ends; text after the last end waits for the
-                // next line (a sentence wrapped over lines).
-                var rest = Substring(body)
-                while let end = sentenceEnd(in: rest) {
-                    let piece = rest[..<end]
-                    if pending.isEmpty { pendingStart = lineNumber }
-                    pending += (pending.isEmpty ? "" : " ") + piece.trimmingCharacters(in: .whitespaces)
-                    pendingEnd = lineNumber
-                    // "Yes." or "No, sorry." alone says little: keep it with the next sentence.
-                    let isShortReply = pending.split(separator: " ").count <= 2 && !pending.hasSuffix("?") && end < rest.endIndex
-                    if !isShortReply { flushPending() }
-                    rest = rest[end...].drop(while: { $0 == " " })
+                pending = body
+                marks = [(0, lineNumber)]
+                pendingIsItem = true
+                // Continuation lines stand under the item's text.
+                continuationIndent = indent + (raw.count - raw.drop(while: { !$0.isWhitespace }).drop(while: \.isWhitespace).count)
+                previousLength = line.count
+            case .text(let body):
+                let width = widths[offset]
+                if !pending.isEmpty, continues(
+                    previous: pending, previousLength: previousLength, indent: indent,
+                    expectedIndent: continuationIndent >= 0 ? continuationIndent : pendingIndent, next: body, width: width,
+                    inCode: inCodeFence)
+                {
+                    let joined = join(pending, body)
+                    marks.append((joined.count - body.count, lineNumber))
+                    pending = joined
+                    if continuationIndent < 0 || !pendingIsItem { continuationIndent = indent }
+                } else {
+                    flushPending()
+                    pending = body
+                    marks = [(0, lineNumber)]
+                    continuationIndent = -1
+                    pendingIndent = indent
                 }
-                let tail = rest.trimmingCharacters(in: .whitespaces)
-                if !tail.isEmpty {
-                    if pending.isEmpty { pendingStart = lineNumber }
-                    pending += (pending.isEmpty ? "" : " ") + tail
-                    pendingEnd = lineNumber
-                }
-                // A list item ends at its line. So does a short line without punctuation
-                // ("Saturday: 9:00-13:00"): wrapped paragraph lines are long.
-                if case .listItem = kind { flushPending() }
-                if body.count < 60, let last = body.last, !",;-(".contains(last) { flushPending() }
+                previousLength = line.count
+                if inCodeFence { flushPending() }
             }
         }
         flushPending()
         return result
+    }
+
+    /// Whether a text line continues the unit before it: same indentation, and the line
+    /// before was broken by wrapping (the next word would not have fitted), not by intent.
+    private static func continues(
+        previous: String, previousLength: Int, indent: Int, expectedIndent: Int, next: String, width: Int, inCode: Bool
+    ) -> Bool {
+        if inCode { return false }
+        // A word broken at the margin ("dis‐" / "played") goes on whatever the indentation.
+        if previous.hasSuffix("\u{2010}") { return true }
+        guard abs(indent - expectedIndent) <= 1 else { return false }
+        guard width >= narrowBlock else { return previous.last.map { ",;-(".contains($0) } ?? false }
+        let nextWord = next.prefix { !$0.isWhitespace }.count
+        // A line well short of the block's width was ended on purpose.
+        return Double(previousLength + 1 + nextWord) >= 0.8 * Double(width)
+    }
+
+    /// Two wrapped lines as one: a word broken at a hyphen is whole again.
+    static func join(_ a: String, _ b: String) -> String {
+        if a.hasSuffix("\u{2010}") { return String(a.dropLast()) + b }
+        if a.hasSuffix("/") { return a + b }
+        if a.hasSuffix("-"), a.dropLast().last?.isLetter == true, b.first?.isLowercase == true { return a + b }
+        return a + " " + b
+    }
+
+    /// Cuts one unit at its sentence ends; each sentence keeps the source lines it stands on.
+    private static func split(unit: String, marks: [(offset: Int, line: Int)], isItem: Bool) -> [Sentence] {
+        func line(at offset: Int) -> Int { marks.last { $0.offset <= offset }?.line ?? marks.first?.line ?? 0 }
+        func tidy(_ s: Substring) -> String { s.split(whereSeparator: { $0 == " " }).joined(separator: " ") }
+        let lastLine = marks.last?.line ?? 0
+        // A list item is one unit ("Lotte Jansen, hygienist. Works on Tuesday."): its
+        // sentences only make sense together.
+        if isItem && unit.count <= 300 {
+            let text = tidy(Substring(unit))
+            return [Sentence(text: text, lineStart: marks.first?.line ?? 0, lineEnd: lastLine, isHeading: text.hasSuffix("?"))]
+        }
+        var out: [Sentence] = []
+        var pendingFrom: Substring.Index? = nil
+        var rest = Substring(unit)
+        func emit(_ from: Substring.Index, _ to: Substring.Index) {
+            let piece = unit[from..<to]
+            let text = tidy(piece)
+            guard !text.isEmpty else { return }
+            let startOffset = unit.distance(from: unit.startIndex, to: from)
+            let endOffset = max(startOffset, unit.distance(from: unit.startIndex, to: to) - 1)
+            out.append(Sentence(text: text, lineStart: line(at: startOffset), lineEnd: line(at: endOffset), isHeading: text.hasSuffix("?")))
+        }
+        while let end = sentenceEnd(in: rest) {
+            let from = pendingFrom ?? rest.startIndex
+            let piece = unit[from..<end]
+            // "Yes." or "No, sorry." alone says little: keep it with the next sentence.
+            let isShortReply = piece.split(separator: " ").count <= 2 && !piece.hasSuffix("?") && end < rest.endIndex
+            if isShortReply {
+                pendingFrom = from
+            } else {
+                emit(from, end)
+                pendingFrom = nil
+            }
+            rest = rest[end...].drop(while: { $0 == " " })
+        }
+        let from = pendingFrom ?? rest.startIndex
+        if from < unit.endIndex { emit(from, unit.endIndex) }
+        return out
+    }
+
+    /// Control characters out (a KB file is hostile text); tabs become spaces.
+    static func clean(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 || (0x80..<0xA0).contains($0.value) }) else {
+            return line.replacingOccurrences(of: "\u{00A0}", with: " ")
+        }
+        var out = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            if scalar == "\t" { out.append(" ") } else if scalar.value < 32 || scalar.value == 127 || (0x80..<0xA0).contains(scalar.value) {
+                continue
+            } else if scalar == "\u{00A0}" { out.append(" ") } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    private static func indent(_ line: String) -> Int {
+        line.prefix { $0 == " " }.count
+    }
+
+    /// For each line, the longest line of its block (run of non-blank lines).
+    private static func blockWidths(_ lines: [String]) -> [Int] {
+        var widths = Array(repeating: 0, count: lines.count)
+        var start = 0
+        while start < lines.count {
+            var end = start
+            while end < lines.count, !lines[end].trimmingCharacters(in: .whitespaces).isEmpty { end += 1 }
+            let width = lines[start..<end].map { $0.trimmingCharacters(in: .whitespaces).count + indent($0) }.max() ?? 0
+            for i in start..<end { widths[i] = width }
+            start = max(end, start + 1)
+        }
+        return widths
     }
 
     /// The index just past a sentence end (". ", "? ", "! ", or one at the end of the

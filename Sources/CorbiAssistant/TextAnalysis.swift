@@ -83,7 +83,9 @@ public enum TextAnalysis {
         for (suffix, replacement, minimum) in suffixes where w.hasSuffix(suffix) {
             if suffix == "s" && (w.hasSuffix("ss") || w.hasSuffix("us") || w.hasSuffix("is")) { break }
             let base = String(w.dropLast(suffix.count)) + replacement
-            if base.count >= minimum {
+            // "eating" -> "eat": a three-letter base with a vowel is a word ("string" keeps its "ing").
+            let shortWord = suffix == "ing" && base.count == 3 && base.contains(where: { "aeiou".contains($0) })
+            if base.count >= minimum || shortWord {
                 w = base
                 break
             }
@@ -99,49 +101,51 @@ public enum TextAnalysis {
         return w
     }
 
-    /// Groups of words that ask for the same thing; a question's term is covered by any
-    /// word of its group in the source text.
-    public static func synonyms(of term: String) -> Set<String> {
-        synonymIndex[term] ?? [term]
-    }
-
-    /// The words (not stems) of the groups a term belongs to.
-    public static func synonymWords(of term: String) -> [String] {
-        synonymGroups.filter { group in group.contains { stem($0) == term } }.flatMap { $0 }
-    }
-
-    static let synonymGroups: [[String]] = [
-        ["cost", "price", "fee", "charge", "much", "expensive", "cheap", "rate", "tariff", "pay"],
-        ["hour", "open", "close", "opening", "closing", "shut"],
-        ["cancel", "cancellation", "reschedule", "postpone", "move", "change"],
-        ["insurance", "insurer", "cover", "coverage", "covered", "insured"],
-        ["pay", "payment", "card", "cash", "invoice", "bill", "instalment", "installment", "finance", "financing"],
-        ["phone", "call", "telephone", "number", "contact"],
-        ["email", "mail", "e-mail", "address"],
-        ["late", "delay", "delayed", "tardy"],
-        ["child", "children", "kid", "kids", "paediatric", "pediatric"],
-        ["emergency", "urgent", "urgently", "pain", "toothache"],
-        ["park", "parking", "car", "garage"],
-        ["eat", "food", "meal", "drink", "diet"],
-        ["whiten", "whitening", "bleach", "bleaching"],
-        ["located", "location", "address", "find", "street", "directions", "route", "behind", "near", "opposite", "corner", "floor", "building"],
-        ["book", "booking", "appointment", "schedule", "reserve"],
-        ["refund", "reimburse", "reimbursement", "money back"],
-        ["wait", "waiting"],
-        ["early", "advance", "ahead", "beforehand", "prior"],
-        ["last", "stay", "remain", "persist"],
-        ["buy", "purchase", "sell", "sold", "order"],
-        ["discount", "off", "reduction", "reduced", "cheaper", "saving", "savings"],
-    ]
-
-    private static let synonymIndex: [String: Set<String>] = {
-        var index: [String: Set<String>] = [:]
-        for group in synonymGroups {
-            let stems = Set(group.map(stem))
-            for s in stems { index[s, default: [s]].formUnion(stems) }
+    /// The question's key words with their stems, in order, one per stem.
+    public static func keyWords(_ text: String) -> [(stem: String, word: String)] {
+        var seen = Set<String>()
+        var out: [(stem: String, word: String)] = []
+        for word in words(text) where !stopWords.contains(word) {
+            let stem = stem(word)
+            if stem.isEmpty || stopWords.contains(stem) { continue }
+            if seen.insert(stem).inserted { out.append((stem, word)) }
         }
-        return index
-    }()
+        return out
+    }
+
+    /// Stems of a word's general-purpose synonyms (WordNet), the word's own stem included.
+    public static func synonymStems(ofWord word: String) -> Set<String> {
+        var out: Set<String> = [stem(word)]
+        for synonym in WordNet.synonyms(of: word) {
+            for part in words(synonym) where !stopWords.contains(part) { out.insert(stem(part)) }
+        }
+        return out
+    }
+
+    /// The phrases of a text that WordNet knows ("call off", "leave out", "get rid of"),
+    /// each with its words and its single-word synonyms ("cancel"; "exclude", "omit";
+    /// "remove"): people ask with phrasal verbs where reference text uses one word.
+    public static func phraseSynonyms(_ text: String) -> [(words: [String], synonyms: [String])] {
+        let all = words(text)
+        var out: [(words: [String], synonyms: [String])] = []
+        var i = 0
+        while i < all.count {
+            var matched = 0
+            search: for n in [3, 2] where i + n <= all.count {
+                for head in WordNet.baseForms(of: all[i]) {
+                    let key = ([head] + all[(i + 1)..<(i + n)]).joined(separator: "_")
+                    let synonyms = WordNet.entry(key)?.filter { !$0.hasPrefix(">") } ?? []
+                    if !synonyms.isEmpty {
+                        out.append((Array(all[i..<(i + n)]), synonyms))
+                        matched = n
+                        break search
+                    }
+                }
+            }
+            i += max(1, matched)
+        }
+        return out
+    }
 
     private static let irregularStems: [String: String] = [
         "children": "child", "kids": "kid", "teeth": "tooth", "men": "man", "women": "woman",
@@ -165,7 +169,7 @@ public enum TextAnalysis {
     ]
 
     /// Stems of words common to questions about any business: they count, but less.
-    static let genericTerms: Set<String> = Set([
+    public static let genericTerms: Set<String> = Set([
         "offer", "provide", "available", "avail", "possible", "allow", "allowed", "way", "kind", "type", "sort",
         "clinic", "practice", "office", "patient", "patients", "customer", "client", "service", "services",
         "make", "give", "use", "new", "day", "days", "week", "weeks", "time", "take", "go", "come",

@@ -35,24 +35,41 @@ public struct KnowledgeBase: Sendable {
         try self.init(root: root, indexPath: indexPath, options: KnowledgeBaseOptions(maxFileSize: maxFileSize))
     }
 
-    /// A cheap stat pass, then re-indexing of the files that were added or edited (size or
-    /// mtime changed, confirmed by SHA-256), and removal of deleted ones. Runs before every
-    /// search; cheap when nothing changed.
+    /// A cheap stat pass, then re-indexing of the files that were added or edited (size,
+    /// mtime or scope changed, confirmed by SHA-256), and removal of deleted ones. Runs
+    /// before every search; cheap when nothing changed.
+    ///
+    /// One pass runs at a time per index file, across processes and threads. When another
+    /// pass is running: with `waitingForOtherIndexer`, this one waits for it and then finds
+    /// its work done (`waitedForAnotherIndexer`; what `kb index` does); without, it returns
+    /// at once with `leftToAnotherIndexer` set, so that a search answers from what the
+    /// other pass has committed instead of waiting for it.
+    ///
+    /// The summary counts every scope; show a member only ``IndexSummary/visible(to:)``.
     @discardableResult
-    public func refresh(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
-        try IndexStore.mapping(path: indexPath) { try store.refresh(root: root, maxFileSize: maxFileSize, full: false, progress: progress) }
+    public func refresh(waitingForOtherIndexer: Bool = false, progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
+        try IndexStore.mapping(path: indexPath) {
+            try store.refresh(root: root, maxFileSize: maxFileSize, full: false, wait: waitingForOtherIndexer, progress: progress)
+        }
     }
 
-    /// Drops the whole index and reads every file again.
+    /// Reads every file again and replaces the whole index. Waits for a pass that is
+    /// running, and does not start over if a full pass began while it waited. Searches see
+    /// the old index until the new one is complete (one transaction), unless the index was
+    /// empty. The summary counts every scope; show a member only ``IndexSummary/visible(to:)``.
     @discardableResult
     public func rebuild(progress: ((IndexProgress) -> Void)? = nil) throws -> IndexSummary {
-        try IndexStore.mapping(path: indexPath) { try store.refresh(root: root, maxFileSize: maxFileSize, full: true, progress: progress) }
+        try IndexStore.mapping(path: indexPath) {
+            try store.refresh(root: root, maxFileSize: maxFileSize, full: true, wait: true, progress: progress)
+        }
     }
 
     /// The best passages first for the organization whose domain is given: shared files
-    /// plus `orgs/<domain>/` only (nil: shared files only). Any text is accepted; text with
-    /// no searchable word gives no results. Refreshes the index first unless this value
-    /// refreshed it within the last second. `feedbackTerms` turns pseudo-relevance
+    /// plus `orgs/<domain>/` only (nil: shared files only), each file's scope decided on its
+    /// real path too (see ``KnowledgeScope``). Any text is accepted; text with no searchable
+    /// word gives no results. Refreshes the index first unless this value refreshed it
+    /// within the last second or another pass is running (the search then answers at once
+    /// from what that pass has committed). `feedbackTerms` turns pseudo-relevance
     /// feedback on (terms added from the best passages) or off (0); nil keeps the default.
     public func search(_ query: String, organizationDomain: String?, limit: Int = 10, feedbackTerms: Int? = nil) throws -> [Passage] {
         try IndexStore.mapping(path: indexPath) {

@@ -150,6 +150,11 @@ public struct Configuration: Sendable, Equatable {
             dataHome: dataHome)
     }
 
+    /// The configuration of this process: its environment, with `overrides` on top.
+    public static func forProcess(_ overrides: Overrides = Overrides()) throws -> Configuration {
+        try resolve(overrides, environment: ProcessInfo.processInfo.environment)
+    }
+
     /// These settings with a command line's own flags on top (a shell line's `--db`, say).
     public func overriding(with overrides: Overrides) -> Configuration {
         var copy = self

@@ -28,10 +28,27 @@ public final class Workspace: @unchecked Sendable {
     public func database() throws -> AppDatabase {
         try lock.withLock {
             if let openDatabase { return openDatabase }
-            let auditKey = try configuration.auditKeyPath.map { try AuditKey(contentsOfFile: $0) }
+            let auditKey = try auditKey()
             let db = try AppDatabase(path: configuration.databasePath, environment: environment, auditKey: auditKey)
             openDatabase = db
             return db
+        }
+    }
+
+    /// The audit key of `CORBI_AUDIT_KEY_FILE`, nil when it is not set. A file that is
+    /// missing (66), unreadable (77) or not a key (65) is an error naming the variable:
+    /// a workspace configured with a key never runs without it.
+    public func auditKey() throws -> AuditKey? {
+        guard let path = configuration.auditKeyPath else { return nil }
+        do {
+            return try AuditKey(contentsOfFile: path)
+        } catch let error as CorbiError {
+            let message = "CORBI_AUDIT_KEY_FILE: " + error.message
+            switch error {
+            case .notFound: throw CorbiError.notFound(message + " Create one with: corbi audit key --create \(path)")
+            case .permission: throw CorbiError.permission(message)
+            default: throw CorbiError.invalid(message)
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CorbiTestSupport
 import Foundation
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
     /// (`localhost`), `huge` answers a 2 MB reply; every request's Authorization header is
     /// appended to a file.
     final class Server {
-        let process = Process()
-        let port: Int
+        let server: LoopbackScriptServer
+        var port: Int { server.port }
         let headers: URL
 
         static let script = #"""
@@ -37,25 +38,14 @@ import Testing
 
         init(mode: String) throws {
             headers = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-llm-headers-\(UUID().uuidString)")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", Self.script, mode, headers.path]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            var line = Data()
-            while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+            server = try LoopbackScriptServer(script: Self.script, arguments: [mode, headers.path])
         }
 
         var requests: [String] {
             ((try? String(contentsOf: headers, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
-        deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(at: headers)
-        }
+        deinit { try? FileManager.default.removeItem(at: headers) }
     }
 
     func client(_ server: Server) -> LLMClient {

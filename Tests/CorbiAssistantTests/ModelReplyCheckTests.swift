@@ -18,6 +18,8 @@ import Testing
             "Please cancel at least 24 hours ahead [2]. Transfers go to IBAN DE89 3704 0044 0532 0130 00 within 14 days [1].",
             passages: passages)
         try ModelReplyCheck.check("A missed appointment costs €40. [2]", passages: passages)
+        // One connective word of its own is a paraphrase, not an invention.
+        try ModelReplyCheck.check("It costs €40 otherwise [2].", passages: passages)
     }
 
     @Test(arguments: [

@@ -77,3 +77,54 @@ import Testing
         #expect(sentences[1].lineStart == 4)
     }
 }
+
+/// Hard-wrapped text read as the writer meant it.
+@Suite struct ReflowTests {
+    @Test func shortWrappedLinesDoNotEndSentences() {
+        let text = """
+            adm: Group adm is used for system monitoring tasks. Members
+            of this group can read many log files in /var/log, and can use
+            xconsole. Historically, /var/log was /usr/adm (and later
+            /var/adm), thus the name of the group.
+            """
+        let sentences = SentenceSplitter.sentences(text: text, firstLine: 1)
+        #expect(sentences.map(\.text) == [
+            "adm: Group adm is used for system monitoring tasks.",
+            "Members of this group can read many log files in /var/log, and can use xconsole.",
+            "Historically, /var/log was /usr/adm (and later /var/adm), thus the name of the group.",
+        ])
+        #expect(sentences.map(\.lineStart) == [1, 1, 3])
+        #expect(sentences.map(\.lineEnd) == [1, 3, 4])
+    }
+
+    @Test func brokenWordsAreWholeAgainAndControlCharactersGo() {
+        let text = "       -N or --LINE-NUMBERS\n              Causes  a  line  number to be dis\u{2010}\n              played at the beginning of each line.\u{0007}"
+        let sentences = SentenceSplitter.sentences(text: text, firstLine: 5)
+        #expect(sentences.map(\.text) == ["-N or --LINE-NUMBERS", "Causes a line number to be displayed at the beginning of each line."])
+        #expect(sentences[1].lineStart == 6 && sentences[1].lineEnd == 7)
+    }
+
+    @Test func aWrappedFAQQuestionIsAHeadingAndItsAnswerFollows() {
+        let text = """
+            7.12. How do I put a package on hold? And how do I take it
+            off hold again?
+
+                With apt, you can set a package to hold using apt-mark hold.
+            """
+        let sentences = SentenceSplitter.sentences(text: text, firstLine: 1)
+        #expect(sentences.filter(\.isHeading).count == 2)
+        #expect(sentences.last?.text == "With apt, you can set a package to hold using apt-mark hold.")
+        #expect(sentences.last?.isHeading == false)
+    }
+}
+
+@Suite struct WordNetTests {
+    @Test func synonymsOfCommonWordsAndTheirForms() {
+        #expect(WordNet.synonyms(of: "colleague").contains("co-worker"))
+        #expect(WordNet.synonyms(of: "colleagues").contains("co-worker"))
+        #expect(!WordNet.synonyms(of: "forgot").isEmpty)
+        #expect(WordNet.synonyms(of: "forgot") == WordNet.synonyms(of: "forget"))
+        #expect(WordNet.synonyms(of: "qwertyuiop").isEmpty)
+        #expect(WordNet.synonyms(of: "").isEmpty)
+    }
+}

@@ -1,4 +1,5 @@
 import CorbiCore
+import CorbiTestSupport
 import CorbiWorkspace
 import Foundation
 
@@ -8,21 +9,17 @@ import Foundation
 /// (alpha.example: an admin, a staff member and a viewer) and a second one the staff
 /// member also belongs to (beta.example, as viewer), on a fixed clock.
 final class ShellTestWorkspace {
-    let folder: URL
-    let database: AppDatabase
-    let environment: CorbiEnvironment
+    let base: TestDatabase
+    var folder: URL { base.folder.url }
+    var database: AppDatabase { base.db }
+    var environment: CorbiEnvironment { base.clock.environment }
 
     static let admin = "admin@alpha.example"
     static let staff = "staff@alpha.example"
     static let viewer = "viewer@alpha.example"
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-shell-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let counter = Counter()
-        environment = CorbiEnvironment(
-            now: { Date(timeIntervalSince1970: 1_790_000_000) }, makeID: { "id-\(counter.next())" })
-        database = try AppDatabase(path: folder.appendingPathComponent("corbi.sqlite").path, environment: environment)
+        base = try TestDatabase(now: Date(timeIntervalSince1970: 1_790_000_000), prefix: "corbi-shell")
         let alpha = try database.createOrganization(
             name: "Alpha Clinic", domain: "alpha.example", adminEmail: Self.admin, timezone: "Europe/Berlin", callingCode: 49)
         let admin = Actor(user: alpha.admin, organization: alpha.organization, role: .admin)
@@ -31,8 +28,6 @@ final class ShellTestWorkspace {
         let beta = try database.createOrganization(name: "Beta Studio", domain: "beta.example", adminEmail: "admin@beta.example")
         _ = try database.addMember(Actor(user: beta.admin, organization: beta.organization, role: .admin), email: Self.staff, role: .viewer)
     }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     var databasePath: String { folder.appendingPathComponent("corbi.sqlite").path }
     var knowledgeBasePath: String { folder.appendingPathComponent("kb").path }
@@ -61,16 +56,5 @@ final class ShellTestWorkspace {
         let repl = REPL(interpreter: ShellInterpreter(session: session ?? self.session(), json: false), reader: reader, streams: streams)
         let status = repl.run()
         return (repl, reader, streams, status)
-    }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
     }
 }

@@ -236,6 +236,9 @@ import Testing
         #expect(mode == 0o600)
         #expect(try AuditKey(contentsOfFile: path).fingerprint == generated.fingerprint)
         #expect(generated.fingerprint != Self.key.fingerprint)
+        // An existing key file is never replaced: the key it holds would be lost.
+        #expect(bookingExitCode { _ = try AuditKey.generate(at: path) } == 65)
+        #expect(try AuditKey(contentsOfFile: path).fingerprint == generated.fingerprint)
         // Text keys are read without surrounding white space; short ones are refused.
         try "  \(String(repeating: "ab", count: 32))\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try AuditKey(contentsOfFile: path).fingerprint == AuditKey(bytes: Data(String(repeating: "ab", count: 32).utf8)).fingerprint)

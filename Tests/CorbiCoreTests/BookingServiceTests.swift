@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CorbiCore
@@ -212,15 +213,16 @@ import Testing
         defer { f.remove() }
         let b = try book(f, "anna", "2026-12-01 14:00")
         // A write that skips the service's check is refused by the database itself.
-        let code = bookingExitCode {
+        #expect {
             try f.db.writer.write { db in
                 var copy = b
                 copy.id = nil
                 copy.externalCalendarId = "direct"
                 try copy.insert(db)
             }
+        } throws: { error in
+            (error as? DatabaseError)?.message == "booking overlaps a live booking"
         }
-        #expect(code == -1)
     }
 }
 

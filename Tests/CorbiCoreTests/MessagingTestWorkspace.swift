@@ -1,3 +1,4 @@
+import CorbiTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -10,39 +11,27 @@ import Testing
 final class MessagingTestWorkspace: @unchecked Sendable {
     static let start = ISO8601DateFormatter().date(from: "2026-06-01T08:00:00Z")!
 
-    let folder: URL
-    let path: String
-    let clock: TemplateTestClock
-    let environment: CorbiEnvironment
-    let db: AppDatabase
+    let base: TestDatabase
+    var folder: URL { base.folder.url }
+    var path: String { base.path }
+    var clock: TestClock { base.clock }
+    var environment: CorbiEnvironment { base.clock.environment }
+    var db: AppDatabase { base.db }
     let admin: Actor
     let staff: Actor
     let viewer: Actor
     let anna: Contact
 
     init(domain: String = "bright.example") throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-messaging-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent("corbi.sqlite").path
-        let clock = TemplateTestClock(Self.start)
-        self.clock = clock
-        environment = CorbiEnvironment(now: { clock.now }, makeID: { clock.nextID() })
-        db = try AppDatabase(path: path, environment: environment)
-        _ = try db.createOrganization(
-            name: "Bright Smile", domain: domain, adminEmail: "admin@\(domain)", timezone: "Europe/Berlin", callingCode: 49)
-        admin = try db.resolveActor(user: "admin@\(domain)", organization: domain)
-        _ = try db.addMember(admin, email: "staff@\(domain)", role: .staff)
-        _ = try db.addMember(admin, email: "viewer@\(domain)", role: .viewer)
-        staff = try db.resolveActor(user: "staff@\(domain)", organization: domain)
-        viewer = try db.resolveActor(user: "viewer@\(domain)", organization: domain)
-        anna = try db.addContact(admin, ContactInput(fullName: "Anna Schmidt", email: "anna@example.com", phone: "0151 2345678", telegram: "4242", instagram: "ig-anna"))
+        base = try TestDatabase(now: Self.start, idPrefix: "trace-", prefix: "corbi-messaging-tests")
+        let members = try base.organization(domain, name: "Bright Smile")
+        (admin, staff, viewer) = (members.admin, members.staff, members.viewer)
+        anna = try base.db.addContact(admin, ContactInput(fullName: "Anna Schmidt", email: "anna@example.com", phone: "0151 2345678", telegram: "4242", instagram: "ig-anna"))
     }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// Another connection pool on the same file, as a second process would open it.
     func openAgain() throws -> AppDatabase {
-        try AppDatabase(path: path, environment: environment)
+        try base.openAgain()
     }
 
     static let whatsappKeys = [
@@ -112,7 +101,7 @@ final class MessagingTestWorkspace: @unchecked Sendable {
     }
 
     func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try db.writer.read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
+        try base.count(sql, arguments)
     }
 
     /// Every audit event of the organization, oldest first.

@@ -179,6 +179,22 @@ import Testing
         #expect(event.detailsValue.bool("completed") == false)
         #expect(event.detailsValue.int("records") == 3)
     }
+
+    /// A sink that buffers flushes in `finish`: a last write that fails there (a full
+    /// disk) is audited as an incomplete export too, with every record handed over.
+    @Test func aFailedFinalFlushIsAuditedAsIncomplete() throws {
+        struct Full: Error {}
+        let f = try RecordsFixture()
+        var lines = 0
+        #expect(throws: Full.self) {
+            try f.w.db.exportOrganization(f.alpha.admin, to: { _ in lines += 1 }, finish: { throw Full() })
+        }
+        let event = try f.w.db.auditEvents(f.alpha.admin, limit: 1)[0]
+        #expect(event.action == "org.export")
+        #expect(event.detailsValue.bool("completed") == false)
+        #expect(event.detailsValue.int("records") == Int64(lines))
+        #expect(lines > 0)
+    }
 }
 
 extension JSONValue {

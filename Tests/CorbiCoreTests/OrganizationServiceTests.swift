@@ -86,6 +86,48 @@ import Testing
         #expect { try w.db.removeMember(alpha.admin, email: "viewer@alpha.example") } throws: { ($0 as? CorbiError)?.exitCode == 66 }
     }
 
+    /// Issue 17, item 6: users are shared across organizations. A's admin "adding" a member
+    /// of B with a name must not rename them in B, and A's members list never shows a name
+    /// B's admin set.
+    @Test func anAdminCannotRenameAMemberOfAnotherOrganization() throws {
+        let w = try TestWorkspace()
+        let alpha = try w.organization("alpha.example")
+        let beta = try w.organization("beta.example")
+        _ = try w.db.addMember(beta.admin, email: "sam@beta.example", role: .staff, name: "Sam Berger")
+        let betaEventsBefore = try w.count("SELECT count(*) FROM auditEvent WHERE organizationId = ?", [beta.admin.organizationId])
+
+        // The attack: A's admin adds B's member with a name of A's choosing.
+        _ = try w.db.addMember(alpha.admin, email: "sam@beta.example", role: .viewer, name: "Renamed By Alpha")
+        func name(_ actor: Actor, _ email: String) throws -> String? {
+            try w.db.members(actor).first { $0.email == email }?.name
+        }
+        #expect(try name(beta.admin, "sam@beta.example") == "Sam Berger")
+        #expect(try name(alpha.admin, "sam@beta.example") == "Renamed By Alpha")
+        // B's trail has nothing new: nothing of B changed.
+        #expect(try w.count("SELECT count(*) FROM auditEvent WHERE organizationId = ?", [beta.admin.organizationId]) == betaEventsBefore)
+
+        // A member added to A without a name never shows the name B gave them.
+        _ = try w.db.addMember(beta.admin, email: "kim@beta.example", role: .staff, name: "Kim Secret-Surname")
+        _ = try w.db.addMember(alpha.admin, email: "kim@beta.example", role: .staff)
+        #expect(try name(alpha.admin, "kim@beta.example") == nil)
+        #expect(try name(beta.admin, "kim@beta.example") == "Kim Secret-Surname")
+        // Nor after B renames them later, nor does A's rename reach B.
+        _ = try w.db.addMember(beta.admin, email: "kim@beta.example", role: .staff, name: "Kim Other")
+        _ = try w.db.addMember(alpha.admin, email: "kim@beta.example", role: .staff, name: "Kim A")
+        #expect(try name(alpha.admin, "kim@beta.example") == "Kim A")
+        #expect(try name(beta.admin, "kim@beta.example") == "Kim Other")
+        // Nor does the name an organization was created with reach another one.
+        _ = try w.db.createOrganization(name: "Gamma", domain: "gamma.example", adminEmail: "lee@gamma.example", adminName: "Lee Gamma")
+        _ = try w.db.addMember(beta.admin, email: "lee@gamma.example", role: .viewer)
+        #expect(try name(beta.admin, "lee@gamma.example") == nil)
+        let gamma = try w.db.resolveActor(user: "lee@gamma.example", organization: "gamma.example")
+        #expect(try name(gamma, "lee@gamma.example") == "Lee Gamma")
+        // The rename is audited in the organization whose membership changed.
+        let last = try #require(try w.db.auditEvents(alpha.admin, limit: 1).first)
+        guard case .object(let details) = last.detailsValue else { Issue.record("details are not an object"); return }
+        #expect(last.action == "members.add" && details["name"] == .string("Kim A"))
+    }
+
     @Test func aRemovedOrDemotedMemberLosesTheRightsOfAnActorResolvedEarlier() throws {
         let w = try TestWorkspace()
         let alpha = try w.organization("alpha.example")

@@ -1,52 +1,29 @@
+import CorbiTestSupport
 import Foundation
 import GRDB
 import Testing
 
 @testable import CorbiCore
 
-/// A clock that stands still until a test moves it, and numbered ids.
-final class TemplateTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    private var counter = 0
-
-    init(_ start: Date) { current = start }
-
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    func nextID() -> String {
-        lock.withLock {
-            counter += 1
-            return "trace-\(counter)"
-        }
-    }
-}
+/// The template and draft tests' clock (one clock for every suite).
+typealias TemplateTestClock = TestClock
 
 /// A fresh database file with one organization (Europe/Berlin, calling code 49), an
 /// admin, a staff member and a viewer, on a clock at 2026-06-01 08:00 UTC (10:00 Berlin).
 struct TemplateTestWorkspace {
     static let start = ISO8601DateFormatter().date(from: "2026-06-01T08:00:00Z")!
 
-    let db: AppDatabase
-    let clock: TemplateTestClock
+    let base: TestDatabase
+    var db: AppDatabase { base.db }
+    var clock: TestClock { base.clock }
     let admin: Actor
     let staff: Actor
     let viewer: Actor
 
     init() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-template-tests-\(UUID().uuidString)")
-        let clock = TemplateTestClock(Self.start)
-        let environment = CorbiEnvironment(now: { clock.now }, makeID: { clock.nextID() })
-        db = try AppDatabase(path: folder.appendingPathComponent("corbi.sqlite").path, environment: environment)
-        self.clock = clock
-        _ = try db.createOrganization(
-            name: "Bright Smile", domain: "bright.example", adminEmail: "admin@bright.example", timezone: "Europe/Berlin",
-            callingCode: 49)
-        admin = try db.resolveActor(user: "admin@bright.example", organization: "bright.example")
-        _ = try db.addMember(admin, email: "staff@bright.example", role: .staff)
-        _ = try db.addMember(admin, email: "viewer@bright.example", role: .viewer)
-        staff = try db.resolveActor(user: "staff@bright.example", organization: "bright.example")
-        viewer = try db.resolveActor(user: "viewer@bright.example", organization: "bright.example")
+        base = try TestDatabase(now: Self.start, idPrefix: "trace-", prefix: "corbi-template-tests")
+        let members = try base.organization("bright.example", name: "Bright Smile")
+        (admin, staff, viewer) = (members.admin, members.staff, members.viewer)
     }
 
     @discardableResult
@@ -61,7 +38,7 @@ struct TemplateTestWorkspace {
     }
 
     func count(_ sql: String) throws -> Int {
-        try db.writer.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        try base.count(sql)
     }
 
     /// The newest audit event of `action`.
@@ -72,12 +49,5 @@ struct TemplateTestWorkspace {
 
 /// Runs `body` and returns the `CorbiError` it threw (nil if none).
 func templateTestError(_ body: () throws -> Void) -> CorbiError? {
-    do {
-        try body()
-        return nil
-    } catch let error as CorbiError {
-        return error
-    } catch {
-        return .internal("\(error)")
-    }
+    corbiError(body)
 }

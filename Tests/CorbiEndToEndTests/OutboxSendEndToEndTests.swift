@@ -71,8 +71,11 @@ import Testing
             var env = MessagingSetup.providers(fake.baseURL)
             env["CORBI_SEND_TIMEOUT"] = "1"
             let r = try await s.run(["outbox", "send", "--json"], environment: env)
-            #expect(r.status == 0 && r.json?["retrying"] as? Int == 1)
+            // The 500's backoff can be a few seconds (full jitter): on a slow machine it is
+            // due again here and retried too, so the silent message is counted by itself.
+            #expect(r.status == 0 && (r.json?["retrying"] as? Int ?? 0) >= 1)
         }
+        #expect(try s.status(silent) == "retrying")
         #expect(try s.strings("SELECT code FROM outboundAttempt WHERE messageId = ?", [silent]) == ["timeout"])
         // Viewers may not send.
         #expect(try await s.run(["members", "add", "v@a.example", "--role", "viewer"], as: MessagingSetup.admin).status == 0)

@@ -84,3 +84,101 @@ import Testing
         for c in chunks { #expect(lineCount(c) == c.lineEnd - c.lineStart + 1) }
     }
 }
+
+/// Plain text has no markup: its titles come from its layout.
+@Suite struct TextLayoutChunkingTests {
+    @Test func faqEntriesWithIndentedAnswersArePassagesOfTheirOwn() {
+        let text = """
+            Chapter\u{00A0}7.\u{00A0}Basics
+
+            7.1.\u{00A0}What is a Debian package?
+
+                Packages generally contain all of the files necessary to
+                implement a set of related commands or features.
+
+            7.2. What is the format of a Debian binary package? It is a
+            long question that wraps?
+
+                A Debian "package", or a Debian archive file, contains the
+                executable files.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.map(\.heading) == [
+            "Chapter 7. Basics › 7.1. What is a Debian package?",
+            "Chapter 7. Basics › 7.2. What is the format of a Debian binary package? It is a long question that wraps?",
+        ])
+        #expect(chunks.map(\.lineStart) == [1, 8])
+        #expect(chunks.map(\.lineEnd) == [6, 12])
+    }
+
+    @Test func manualPageOptionsAreDefinitionPassages() {
+        let text = """
+            NAME
+                   useradd - create a new user
+
+            OPTIONS
+                   The options which apply to the useradd command are:
+
+                   -b, --base-dir BASE_DIR
+                       The default base directory for the system.
+
+                   -m, --create-home
+                       Create the user's home directory if it does not exist.
+
+                       The files of the skeleton directory are copied.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.map(\.heading) == ["NAME", "OPTIONS", "OPTIONS › -b, --base-dir BASE_DIR", "OPTIONS › -m, --create-home"])
+        #expect(chunks.last?.lineStart == 10 && chunks.last?.lineEnd == 13)
+    }
+
+    @Test func underlinedTitlesAndTermsNest() {
+        let text = """
+            9. The operating system
+            ***********************
+
+            9.2.2. UID and GID classes
+            --------------------------
+
+            The UID and GID numbers are divided into classes as follows:
+
+            0-99:
+               Globally allocated by the Debian project.
+
+            1000-59999:
+               Dynamically allocated user accounts.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.map(\.heading) == [
+            "9. The operating system › 9.2.2. UID and GID classes",
+            "9. The operating system › 9.2.2. UID and GID classes › 0-99:",
+            "9. The operating system › 9.2.2. UID and GID classes › 1000-59999:",
+        ])
+        #expect(chunks.map(\.lineStart) == [1, 9, 12])
+    }
+
+    @Test func aLineBrokenInsideAWordIsNoTitle() {
+        let text = """
+            TIME FIELDS
+                   @ seconds since Jan. 1, 1970, 00:00 GMT, with frac\u{2010}
+                          tional part.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.map(\.heading) == ["TIME FIELDS"])
+    }
+
+    @Test func proseWithListsStaysTogether() {
+        let text = """
+            Debian's packaging tools can be used to:
+
+              * manipulate and manage packages or parts of packages,
+
+              * administer local overrides of files in a package.
+
+            A paragraph that follows.
+            """
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        #expect(chunks.count == 1)
+        #expect(chunks[0].heading == "")
+    }
+}

@@ -107,7 +107,7 @@ import Testing
         #expect(summary.skipped == 6)
         #expect(summary.warnings.count == 6)
         for name in ["blob.txt", "latin1.md", ".secret.md", "big.txt", "image.png", "outside"] {
-            #expect(summary.warnings.contains { $0.hasPrefix("skipped \(name):") })
+            #expect(summary.warnings.contains { $0.description.hasPrefix("skipped \(name):") })
         }
         #expect(try kb.search("hidden", organizationDomain: nil).isEmpty)
         #expect(try kb.search("big file words", organizationDomain: nil).isEmpty)

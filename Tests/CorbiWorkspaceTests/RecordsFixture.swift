@@ -1,4 +1,5 @@
 @testable import CorbiCore
+import CorbiTestSupport
 import CorbiWorkspace
 import Foundation
 import GRDB
@@ -13,8 +14,9 @@ import GRDB
 /// message from Anna. beta.example has Carl Braun, whom alpha never sees.
 final class RecordsFixture: @unchecked Sendable {
     static let now = Date(timeIntervalSince1970: 1_774_857_600)
-    let folder: URL
-    let db: AppDatabase
+    let base: TestDatabase
+    var folder: URL { base.folder.url }
+    var db: AppDatabase { base.db }
     let admin: Actor
     let staff: Actor
     let viewer: Actor
@@ -24,18 +26,12 @@ final class RecordsFixture: @unchecked Sendable {
     var zoe: Contact!
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-records-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
-        let counter = IDCounter()
-        let environment = CorbiEnvironment(now: { RecordsFixture.now }, makeID: { "id-\(counter.next())" })
-        db = try AppDatabase(path: folder.appendingPathComponent("corbi.sqlite").path, environment: environment)
-        _ = try db.createOrganization(
-            name: "Alpha Clinic", domain: "alpha.example", adminEmail: "admin@alpha.example", timezone: "Europe/Berlin", callingCode: 49)
-        admin = try db.resolveActor(user: "admin@alpha.example", organization: "alpha.example")
+        base = try TestDatabase(now: Self.now, prefix: "corbi-records")
+        try FileManager.default.createDirectory(at: base.folder.url.appendingPathComponent("kb"), withIntermediateDirectories: true)
+        let alpha = try base.organization("alpha.example", name: "Alpha Clinic")
+        (admin, staff, viewer) = (alpha.admin, alpha.staff, alpha.viewer)
+        let db = base.db
         _ = try db.addMember(admin, email: "staff@alpha.example", role: .staff, name: "Sam Staff")
-        _ = try db.addMember(admin, email: "viewer@alpha.example", role: .viewer)
-        staff = try db.resolveActor(user: "staff@alpha.example", organization: "alpha.example")
-        viewer = try db.resolveActor(user: "viewer@alpha.example", organization: "alpha.example")
         _ = try db.createOrganization(name: "Beta Studio", domain: "beta.example", adminEmail: "admin@beta.example", timezone: "Europe/Berlin")
         betaAdmin = try db.resolveActor(user: "admin@beta.example", organization: "beta.example")
         _ = try db.addContact(betaAdmin, ContactInput(fullName: "Carl Braun", email: "carl@beta.example", phone: "+49 160 5550000"))
@@ -63,8 +59,6 @@ final class RecordsFixture: @unchecked Sendable {
             staff, channel: "whatsapp", identifier: "+49 170 1234567", payload: ["text": "See you tomorrow!"],
             receivedAt: Date(timeIntervalSince1970: 1_774_850_400))
     }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// An outbound message written directly (drafting needs templates and providers that
     /// these tests are not about); `at` is the stored UTC time.
@@ -114,10 +108,4 @@ final class RecordsFixture: @unchecked Sendable {
         let configuration = try Configuration.resolve(environment: environment)
         return Workspace(configuration: configuration, environment: CorbiEnvironment(now: { RecordsFixture.now }, makeID: { UUID().uuidString }))
     }
-}
-
-final class IDCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
 }

@@ -1,10 +1,11 @@
+import CorbiTestSupport
 import Foundation
 
 /// A chat-completions server on loopback (Python's http.server) that answers every request
 /// with the JSON in `reply` and keeps the last request body.
 final class ToolModelServer {
-    let process = Process()
-    let port: Int
+    let server: LoopbackScriptServer
+    var port: Int { server.port }
     let folder: URL
 
     static let script = #"""
@@ -29,14 +30,9 @@ final class ToolModelServer {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-tools-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: folder.appendingPathComponent("reply.json"))
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, folder.appendingPathComponent("reply.json").path, folder.appendingPathComponent("request.json").path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        server = try LoopbackScriptServer(
+            script: Self.script,
+            arguments: [folder.appendingPathComponent("reply.json").path, folder.appendingPathComponent("request.json").path])
     }
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)/v1/chat/completions")! }
@@ -61,10 +57,5 @@ final class ToolModelServer {
         try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("request.json"))) as? [String: Any] ?? [:]
     }
 
-    deinit {
-        // SIGKILL: the test runner's children may inherit a mask that blocks SIGTERM.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: folder)
-    }
+    deinit { try? FileManager.default.removeItem(at: folder) }
 }

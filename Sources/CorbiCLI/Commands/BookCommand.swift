@@ -45,10 +45,3 @@ public struct BookCommand: CorbiCommand {
         return BookingsCommand.changed("Booked", outcome, zone: actor.organization.timeZone)
     }
 }
-
-extension Session {
-    /// The organization's own calendar folder (`<calendar root>/<domain>/`).
-    func bookingCalendar(_ actor: Actor) -> VdirCalendar {
-        workspace.calendar(for: actor.organization)
-    }
-}

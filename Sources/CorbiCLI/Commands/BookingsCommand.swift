@@ -58,6 +58,8 @@ public struct BookingsCommand: ParsableCommand {
         if let v = b.notes { lines.append("  notes:     \(v.replacingOccurrences(of: "\n", with: "\n             "))") }
         if b.allowOverlap { lines.append("  overlap:   allowed") }
         lines.append("  calendar:  \(b.externalCalendarId) (sequence \(b.sequence)\(b.calendarSynced ? "" : ", not written yet"))")
+        lines.append("  booked:    \(DateFormatting.dateTime(b.createdAt, in: zone))" + (d.createdByEmail.map { " by \($0)" } ?? ""))
+        lines.append("  changed:   \(DateFormatting.dateTime(b.updatedAt, in: zone))")
         return lines.joined(separator: "\n")
     }
 

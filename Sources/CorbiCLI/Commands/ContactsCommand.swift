@@ -6,8 +6,10 @@ import Foundation
 /// `corbi contacts`: the people the organization talks to.
 public struct ContactsCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "contacts", abstract: "Add, find, change, import and export contacts.",
-        subcommands: [List.self, Show.self, Add.self, Update.self, Delete.self, Import.self, Export.self],
+        commandName: "contacts", abstract: "Add, find, change, import, export and merge contacts.",
+        subcommands: [
+            List.self, Show.self, Add.self, Update.self, Delete.self, Import.self, Export.self, Conflicts.self, Merge.self,
+        ],
         defaultSubcommand: List.self)
 
     public init() {}

@@ -15,7 +15,7 @@ public struct CorbiRoot: ParsableCommand {
             InitCommand.self, OrgCommand.self, MembersCommand.self, ContactsCommand.self,
             KBCommand.self, AskCommand.self, BookCommand.self, BookingsCommand.self,
             TemplatesCommand.self, DraftCommand.self, OutboxCommand.self, InboundCommand.self,
-            SuppressionsCommand.self, ChannelsCommand.self, ServeCommand.self, AuditCommand.self,
+            SuppressionsCommand.self, ChannelsCommand.self, ServeCommand.self, AuditCommand.self, MonitorCommand.self,
         ]
     )
 

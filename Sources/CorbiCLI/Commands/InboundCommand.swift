@@ -33,6 +33,7 @@ public struct InboundCommand: ParsableCommand {
             for e in entries {
                 let m = e.message
                 var text = (m.text ?? InboundCommand.text(of: m.payloadValue)).replacingOccurrences(of: "\n", with: " ")
+                if let media = m.mediaUrl ?? m.mediaId { text = (text.isEmpty ? "" : text + " ") + "[media: \(media)]" }
                 if text.count > 50 { text = String(text.prefix(47)) + "..." }
                 let sender = [m.senderDisplayName, m.senderIdentifier].compactMap { $0 }.joined(separator: " ")
                 let from = e.contactName ?? (sender.isEmpty ? "(unknown sender)" : "(unknown) \(sender)")

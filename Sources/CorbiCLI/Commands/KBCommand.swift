@@ -19,18 +19,27 @@ public struct KBCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute(in session: Session) throws -> CommandOutput {
-            _ = try session.actor()
+            let actor = try session.actor()
             let kb = try session.workspace.knowledgeBase()
             let bar = ProgressBar(enabled: session.colorErr)
-            let summary = try Workspace.mapping { full ? try kb.rebuild(progress: bar.update) : try kb.refresh(progress: bar.update) }
+            let everything = try Workspace.mapping {
+                full ? try kb.rebuild(progress: bar.update) : try kb.refresh(waitingForOtherIndexer: true, progress: bar.update)
+            }
             bar.finish()
+            // The index is shared, the report is not: counts and warnings of shared files
+            // and the member's own organization's only.
+            let summary = everything.visible(to: actor.organization.domain)
+            var notes = summary.warnings.map(\.description)
+            if summary.waitedForAnotherIndexer {
+                notes.insert("Another process was indexing: waited for it, then checked the files again.", at: 0)
+            }
             let json = IndexSummaryJSON(
                 indexed: summary.indexed, unchanged: summary.unchanged, removed: summary.removed, skipped: summary.skipped,
                 passages: summary.passages, bytes: summary.bytes, seconds: (summary.seconds * 1000).rounded() / 1000)
             let text = "Indexed \(summary.indexed), unchanged \(summary.unchanged), removed \(summary.removed), "
                 + "skipped \(summary.skipped); \(summary.passages) passages, "
                 + String(format: "%.1f MB in %.2f s.", Double(summary.bytes) / 1e6, summary.seconds)
-            return CommandOutput(text: text, json: json, notes: summary.warnings)
+            return CommandOutput(text: text, json: json, notes: notes)
         }
     }
 
@@ -155,30 +164,5 @@ public struct KBCommand: ParsableCommand {
                 + String(format: " queries=%d query_mean_ms=%.2f query_p50_ms=%.2f query_p95_ms=%.2f", latencies.count, mean, p50, p95)
             return CommandOutput(text: text, json: json)
         }
-    }
-}
-
-/// A one-line progress bar on stderr: files, megabytes and rate.
-final class ProgressBar: @unchecked Sendable {
-    private let enabled: Bool
-    private var drawn = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ p: IndexProgress) {
-        guard enabled, p.filesTotal > 0 else { return }
-        let fraction = Double(p.bytesDone) / Double(max(p.bytesTotal, 1))
-        let width = 24
-        let filled = Int((fraction * Double(width)).rounded(.down))
-        let bar = String(repeating: "█", count: min(filled, width)) + String(repeating: "░", count: max(0, width - filled))
-        let line = "\r" + bar + String(
-            format: " %d/%d files  %.1f/%.1f MB  %.1f MB/s ", p.filesDone, p.filesTotal,
-            Double(p.bytesDone) / 1e6, Double(p.bytesTotal) / 1e6, p.megabytesPerSecond)
-        FileHandle.standardError.write(Data(line.utf8))
-        drawn = true
-    }
-
-    func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

@@ -5,8 +5,8 @@ import CorbiWorkspace
 /// `corbi org`: the organizations the user belongs to, and their settings.
 public struct OrgCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "List your organizations or change the current one's settings.",
-        subcommands: [List.self, Show.self, Update.self], defaultSubcommand: List.self)
+        commandName: "org", abstract: "List your organizations, change the current one's settings, export or delete it.",
+        subcommands: [List.self, Show.self, Update.self, Export.self, Delete.self, Deletions.self], defaultSubcommand: List.self)
 
     public init() {}
 
@@ -73,14 +73,3 @@ public struct OrgCommand: ParsableCommand {
         }
     }
 }
-
-extension Session {
-    /// The acting user, even when no organization could be chosen yet.
-    func actorUser() throws -> User {
-        if let actor = try? actor(), let user = actor.user { return user }
-        // Resolve the user alone: list organizations even when several are possible.
-        return try database().resolveUser(user)
-    }
-}
-
-import Foundation

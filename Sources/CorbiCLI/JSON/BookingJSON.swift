@@ -3,8 +3,8 @@ import Foundation
 
 /// A booking: `{"id", "contactId", "contactName", "title", "start", "end", "status",
 /// "location", "notes", "externalCalendarId", "sequence", "allowOverlap",
-/// "calendarSynced", "createdBy", "createdAt", "updatedAt"}`, times ISO 8601 with the
-/// organization's offset; `createdBy` is the id of the user who booked it.
+/// "calendarSynced", "createdBy", "createdByEmail", "createdAt", "updatedAt"}`, times ISO
+/// 8601 with the organization's offset; `createdBy` is the id of the user who booked it.
 struct BookingJSON: Encodable, Equatable, Sendable {
     var id: Int64
     var contactId: Int64
@@ -20,6 +20,7 @@ struct BookingJSON: Encodable, Equatable, Sendable {
     var allowOverlap: Bool
     var calendarSynced: Bool
     @Nullable var createdBy: Int64?
+    @Nullable var createdByEmail: String?
     var createdAt: String
     var updatedAt: String
 
@@ -39,6 +40,7 @@ struct BookingJSON: Encodable, Equatable, Sendable {
         allowOverlap = b.allowOverlap
         calendarSynced = b.calendarSynced
         createdBy = b.createdBy
+        createdByEmail = detail.createdByEmail
         createdAt = DateFormatting.iso8601(b.createdAt, in: zone)
         updatedAt = DateFormatting.iso8601(b.updatedAt, in: zone)
     }

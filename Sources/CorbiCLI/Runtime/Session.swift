@@ -18,6 +18,12 @@ public final class Session: @unchecked Sendable {
     public var diagnostics: (String) -> Void
     /// Asks a yes/no question on the terminal; nil when nobody can answer.
     public var confirm: ((String) -> Bool)?
+    /// Asks for a line of text on the terminal (a domain typed again to confirm); nil when
+    /// nobody can answer.
+    public var askText: ((String) -> String?)?
+    /// Writes bytes to stdout as they are made, for results too large to hold (an
+    /// organization export); every other result goes through ``CommandOutput``.
+    public var writeStandardOutput: (Data) throws -> Void = { data in try FileHandle.standardOutput.write(contentsOf: data) }
     /// The citations of the last answer, for the shell's `/sources` and `/cite N`.
     public var lastCitations: [CitationRef] = []
     /// Whether commands come from the shell (interactive or batch) rather than one process
@@ -41,9 +47,12 @@ public final class Session: @unchecked Sendable {
     /// (64 for a bad value), terminal facts from the standard streams, questions asked on
     /// the terminal when stdin is one.
     public static func forProcess(_ overrides: Configuration.Overrides = .init()) throws -> Session {
-        let configuration = try Configuration.resolve(overrides, environment: ProcessInfo.processInfo.environment)
+        let configuration = try Configuration.forProcess(overrides)
         let session = Session(workspace: Workspace(configuration: configuration), terminal: .standardStreams)
-        if session.terminal.stdin { session.confirm = TerminalQuestion.ask }
+        if session.terminal.stdin {
+            session.confirm = TerminalQuestion.ask
+            session.askText = TerminalQuestion.askText
+        }
         return session
     }
 
@@ -81,6 +90,8 @@ public final class Session: @unchecked Sendable {
         copy.user = user
         copy.organization = organization
         copy.confirm = confirm
+        copy.askText = askText
+        copy.writeStandardOutput = writeStandardOutput
         copy.lastCitations = lastCitations
         copy.isShell = isShell
         return copy
@@ -129,10 +140,15 @@ public enum TerminalQuestion {
     /// the command's worker while readline is not reading (the terminal is in cooked mode
     /// then), so a plain line read is right.
     public static let ask: @Sendable (String) -> Bool = { question in
+        let answer = askText(question)?.lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
+    /// Asks on stderr and returns the line typed (trimmed), nil at the end of input.
+    public static let askText: @Sendable (String) -> String? = { question in
         isOpen = true
         defer { isOpen = false }
         FileHandle.standardError.write(Data((TerminalText.safe(question) + " ").utf8))
-        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return answer == "y" || answer == "yes"
+        return readLine()?.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -141,9 +141,10 @@ public final class Completer: @unchecked Sendable {
                 index += 1
             }
         }
-        if !type.configuration.subcommands.isEmpty && path.count == 1 && positionals.isEmpty {
+        // A group at any depth (`/contacts conflicts `) offers its subcommands.
+        if !type.configuration.subcommands.isEmpty && positionals.isEmpty {
             var candidates = type.configuration.subcommands.map { $0._commandName }
-            if name == "org" { candidates += organizationDomains() }
+            if path == ["org"] { candidates += organizationDomains() }
             return .candidates(candidates)
         }
         return positionalCompletion(path + positionals, word: word)
@@ -153,7 +154,9 @@ public final class Completer: @unchecked Sendable {
     /// typed so far (`draft "Anna Müller"` → a template name).
     private func positionalCompletion(_ typed: [String], word: String) -> Result {
         switch typed {
-        case ["contacts", "show"], ["contacts", "update"], ["contacts", "delete"], ["book"], ["draft"]:
+        case ["contacts", "show"], ["contacts", "update"], ["contacts", "delete"], ["book"], ["draft"], ["contacts", "merge"]:
+            return .candidates(contactNames(word))
+        case _ where typed.count == 3 && typed.starts(with: ["contacts", "merge"]):
             return .candidates(contactNames(word))
         case _ where typed.count == 2 && typed[0] == "draft":
             return .candidates(templateNames(word))

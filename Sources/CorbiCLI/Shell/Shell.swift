@@ -9,7 +9,7 @@ public enum Shell {
         let streams = StandardStreams()
         let session: Session
         do {
-            let base = try Configuration.resolve(globals.overrides, environment: ProcessInfo.processInfo.environment)
+            let base = try Configuration.forProcess(globals.overrides)
             let configuration = root.demo ? try DemoWorkspace.configuration(overrides: globals.overrides, base: base) : base
             session = Session(workspace: Workspace(configuration: configuration), terminal: .standardStreams)
         } catch {
@@ -20,7 +20,10 @@ public enum Shell {
             return mapped.exitCode
         }
         session.isShell = true
-        if session.terminal.stdin { session.confirm = TerminalQuestion.ask }
+        if session.terminal.stdin {
+            session.confirm = TerminalQuestion.ask
+            session.askText = TerminalQuestion.askText
+        }
         guard session.terminal.stdin else {
             let interpreter = ShellInterpreter(session: session, json: globals.json)
             return BatchRunner(interpreter: interpreter, bail: root.bail).run(lines: StandardInputLines())

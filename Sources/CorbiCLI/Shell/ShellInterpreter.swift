@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorbiCore
+import CorbiKnowledge
 import CorbiWorkspace
 import Foundation
 
@@ -170,14 +171,28 @@ public final class ShellInterpreter: @unchecked Sendable {
                 : "No citation [\(n)]; the last answer cited [\(session.lastCitations.map { String($0.n) }.joined(separator: "], ["))]."
             return failure(message, code: 66, json: json)
         }
-        let root = URL(fileURLWithPath: session.configuration.knowledgeBasePath, isDirectory: true)
-        let file = root.appendingPathComponent(citation.path)
-        guard !citation.path.split(separator: "/").contains(".."),
-            let data = FileManager.default.contents(atPath: file.path)
-        else {
-            return failure("The cited file \(citation.path) is not in the knowledge base \(root.path) any more.", code: 66, json: json)
+        let root = session.configuration.knowledgeBasePath
+        // Read as the member now stands, and checked where the file really is when it is
+        // opened: a link swapped in after the answer cannot lead elsewhere.
+        let domain: String
+        do {
+            domain = try session.actor().organization.domain
+        } catch {
+            let mapped = CommandRunner.map(error)
+            return failure(mapped.cliMessage, code: mapped.exitCode, json: json)
         }
-        var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        let bytes: [UInt8]
+        switch KnowledgeFiles.read(
+            citation.path, root: root, organizationDomain: domain, maxBytes: session.configuration.knowledgeBaseOptions.maxFileSize)
+        {
+        case .success(let read):
+            bytes = read
+        case .failure(.missing):
+            return failure("The cited file \(citation.path) is not in the knowledge base \(root) any more.", code: 66, json: json)
+        case .failure(let refusal):
+            return failure("The cited file \(citation.path) cannot be shown (\(refusal)).", code: 66, json: json)
+        }
+        var lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         let start = max(1, citation.lineStart)
         let end = min(lines.count, max(start, citation.lineEnd))

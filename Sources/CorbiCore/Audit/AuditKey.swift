@@ -2,6 +2,12 @@ import Crypto
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A secret kept outside the database file that turns the audit chain into an HMAC
 /// chain: someone who can write the database but has not got the key can still edit an
 /// event, but can no longer compute hashes that verify with the key.
@@ -50,13 +56,26 @@ public struct AuditKey: Sendable {
     }
 
     /// Writes a new random key (32 bytes as 64 hex digits) to a new file at `path`,
-    /// readable by its owner only.
+    /// readable by its owner only. An existing file is never replaced (65): a key lost is
+    /// a trail that can no longer be verified.
     public static func generate(at path: String) throws -> AuditKey {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let text = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else {
-            throw CorbiError.permission("Cannot create the audit key file \(path).")
+        // O_EXCL: created here or not at all, even when two runs race.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw CorbiError.invalid("\(path) already exists; an audit key file is never replaced.")
+            }
+            throw CorbiError.permission("Cannot create the audit key file \(path): \(String(cString: strerror(errno))).")
+        }
+        let data = Data(text.utf8)
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == data.count, synced else {
+            unlink(path)
+            throw CorbiError.permission("Cannot write the audit key file \(path).")
         }
         return try AuditKey(bytes: Data(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
     }

@@ -76,10 +76,13 @@ public struct Booking: Codable, Equatable, Sendable, FetchableRecord, MutablePer
 public struct BookingDetail: Equatable, Sendable {
     public var booking: Booking
     public var contactName: String
+    /// The email of the member who booked it (nil once that user is gone).
+    public var createdByEmail: String?
 
-    public init(booking: Booking, contactName: String) {
+    public init(booking: Booking, contactName: String, createdByEmail: String? = nil) {
         self.booking = booking
         self.contactName = contactName
+        self.createdByEmail = createdByEmail
     }
 }
 

@@ -40,7 +40,7 @@ extension AppDatabase {
             if input.allowPast { entry.details["allowPast"] = true }
             Self.record(overlaps, in: &entry.details, notes: &notes)
             if !timeNotes.isEmpty { entry.details["notes"] = .array(timeNotes.map(JSONValue.string)) }
-            return BookingDetail(booking: booking, contactName: contact.fullName)
+            return BookingDetail(booking: booking, contactName: contact.fullName, createdByEmail: actor.user?.email)
         }
         return finish(actor, detail, notes: notes, calendar: calendar)
     }
@@ -123,7 +123,7 @@ extension AppDatabase {
             if input.allowPast { entry.details["allowPast"] = true }
             Self.record(overlaps, in: &entry.details, notes: &notes)
             if !timeNotes.isEmpty { entry.details["notes"] = .array(timeNotes.map(JSONValue.string)) }
-            return BookingDetail(booking: booking, contactName: before.contactName)
+            return BookingDetail(booking: booking, contactName: before.contactName, createdByEmail: before.createdByEmail)
         }
         return finish(actor, detail, notes: notes, calendar: calendar)
     }
@@ -166,7 +166,7 @@ extension AppDatabase {
             booking.updatedAt = environment.now()
             try booking.update(db)
             entry.details = changes
-            return BookingDetail(booking: booking, contactName: before.contactName)
+            return BookingDetail(booking: booking, contactName: before.contactName, createdByEmail: before.createdByEmail)
         }
         return finish(actor, detail, notes: notes, calendar: calendar)
     }

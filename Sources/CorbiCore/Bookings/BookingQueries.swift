@@ -111,13 +111,14 @@ extension AppDatabase {
 
     func fetchDetails(_ db: Database, where clause: String, arguments: StatementArguments, limit: Int? = nil) throws -> [BookingDetail] {
         var sql = """
-            SELECT booking.*, contact.fullName AS contactName FROM booking
+            SELECT booking.*, contact.fullName AS contactName, user.email AS createdByEmail FROM booking
             JOIN contact ON contact.id = booking.contactId
+            LEFT JOIN user ON user.id = booking.createdBy
             WHERE \(clause) ORDER BY booking.start, booking.id
             """
         if let limit { sql += " LIMIT \(limit)" }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            BookingDetail(booking: try Booking(row: row), contactName: row["contactName"])
+            BookingDetail(booking: try Booking(row: row), contactName: row["contactName"], createdByEmail: row["createdByEmail"])
         }
     }
 

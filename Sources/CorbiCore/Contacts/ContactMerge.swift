@@ -232,7 +232,8 @@ extension AppDatabase {
         ).map { BookingDetail(booking: try Booking(row: $0), contactName: $0["contactName"]) }
     }
 
-    private static func clashError(_ plan: ContactMergePlan, zone: TimeZone) -> CorbiError {
+    /// The refusal of a plan with clashes, naming each pair of bookings.
+    public static func clashError(_ plan: ContactMergePlan, zone: TimeZone) -> CorbiError {
         func describe(_ d: BookingDetail) -> String {
             "#\(d.booking.id!) (\(d.booking.title), \(d.contactName)\(d.booking.location.map { ", \($0)" } ?? "")) "
                 + DateFormatting.range(d.booking.start, d.booking.end, in: zone)

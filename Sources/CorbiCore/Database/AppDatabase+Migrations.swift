@@ -10,6 +10,7 @@ extension AppDatabase {
         migrator.registerMigration("v2-bookings-overlap-trigger", migrate: migrateBookingsOverlapTrigger)
         migrator.registerMigration("v3-messaging", migrate: migrateMessaging)
         migrator.registerMigration("v4-records", migrate: migrateRecords)
+        migrator.registerMigration("v5-membership-names", migrate: migrateMembershipNames)
         return migrator
     }
 }

@@ -32,13 +32,17 @@ public struct Membership: Codable, Equatable, Sendable, FetchableRecord, Mutable
     public var organizationId: Int64
     public var role: Role
     public var createdAt: Date
+    /// The member's display name in this organization, set by its admins (or the user's
+    /// own name when nil). Never seen by another organization.
+    public var name: String?
 
-    public init(id: Int64? = nil, userId: Int64, organizationId: Int64, role: Role, createdAt: Date) {
+    public init(id: Int64? = nil, userId: Int64, organizationId: Int64, role: Role, createdAt: Date, name: String? = nil) {
         self.id = id
         self.userId = userId
         self.organizationId = organizationId
         self.role = role
         self.createdAt = createdAt
+        self.name = name
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

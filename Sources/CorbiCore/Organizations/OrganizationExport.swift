@@ -57,8 +57,12 @@ extension AppDatabase {
     /// short transaction after the snapshot, so a long export never holds the write lock;
     /// the file's trail therefore ends just before that event. An export the sink broke
     /// off is audited too, with what was written, before the sink's error is rethrown.
+    /// `finish` runs after the last line, before the audit: a sink that buffers flushes
+    /// there, so that a failed last write is audited as an incomplete export.
     @discardableResult
-    public func exportOrganization(_ actor: Actor, to sink: (String) throws -> Void) throws -> OrganizationExportSummary {
+    public func exportOrganization(
+        _ actor: Actor, to sink: (String) throws -> Void, finish: () throws -> Void = {}
+    ) throws -> OrganizationExportSummary {
         var summary = OrganizationExportSummary(organization: actor.organization, counts: [], auditHead: nil)
         var sinkError: (any Error)?
         do {
@@ -66,6 +70,7 @@ extension AppDatabase {
                 try actor.current(db).require(.administer, to: Self.describe("org.export"))
                 do {
                     try writeExport(db, organizationId: actor.organizationId, summary: &summary, sink: sink)
+                    try finish()
                 } catch let error as DatabaseError {
                     throw error
                 } catch let error as CorbiError {
@@ -96,16 +101,17 @@ extension AppDatabase {
     public func exportOrganization(_ actor: Actor, to handle: FileHandle) throws -> OrganizationExportSummary {
         var buffer = Data()
         buffer.reserveCapacity(1 << 20)
-        let summary = try exportOrganization(actor) { line in
-            buffer.append(contentsOf: line.utf8)
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        try handle.write(contentsOf: buffer)
-        return summary
+        return try exportOrganization(
+            actor,
+            to: { line in
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            },
+            finish: { try handle.write(contentsOf: buffer) })
     }
 
     private func writeExport(

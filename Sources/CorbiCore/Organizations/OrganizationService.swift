@@ -9,7 +9,8 @@ public struct InitResult: Sendable {
 
 extension AppDatabase {
     /// Creates an organization and its first admin (creating the user if new). The first
-    /// step of every workspace, so it needs no actor.
+    /// step of every workspace, so it needs no actor. `adminName` is the admin's name in
+    /// this organization (kept on the membership, as ``addMember(_:email:role:name:)`` does).
     public func createOrganization(
         name: String, domain: String, adminEmail: String, adminName: String? = nil,
         timezone: String = "UTC", callingCode: Int? = nil
@@ -28,9 +29,10 @@ extension AppDatabase {
                 let now = environment.now()
                 var organization = Organization(name: name, domain: domain, timezone: zone, callingCode: callingCode, createdAt: now)
                 try organization.insert(db)
-                var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, name: adminName, createdAt: now)
+                var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, createdAt: now)
                 if user.id == nil { try user.insert(db) }
-                var membership = Membership(userId: user.id!, organizationId: organization.id!, role: .admin, createdAt: now)
+                var membership = Membership(
+                    userId: user.id!, organizationId: organization.id!, role: .admin, createdAt: now, name: adminName)
                 try membership.insert(db)
                 try AuditLog.append(
                     db, organizationId: organization.id!, actor: email,
@@ -89,30 +91,44 @@ extension AppDatabase {
         }
     }
 
-    /// Adds a member (creating the user if new) or changes an existing member's role.
+    /// Adds a member (creating the user if new) or changes an existing member's role, and
+    /// with `name` their display name in this organization.
+    ///
+    /// Users are shared by organizations: the name is kept on this organization's
+    /// membership, never on the user, so one organization's admins can neither rename a
+    /// member of another nor see the name another gave them. A new user gets no name of
+    /// their own from it either. The change is audited here, in the organization whose
+    /// membership changed.
     public func addMember(_ actor: Actor, email: String, role: Role, name: String? = nil) throws -> Member {
         let email = try Validation.email(email)
+        let name = try name.map { typed in
+            let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw CorbiError.invalid("The member's name is empty.") }
+            return try Validation.text(trimmed, field: "member's name", maxLength: Validation.maximumNameLength)
+        }
         return try perform(actor, "members.add", requires: .administer, target: "user:\(email)", details: ["role": .string(role.rawValue)]) { db, entry in
             let now = environment.now()
-            var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, name: name, createdAt: now)
-            if user.id == nil {
-                try user.insert(db)
-            } else if let name, user.name != name {
-                user.name = name
-                try user.update(db)
-            }
+            var user = try User.filter(Column("email") == email).fetchOne(db) ?? User(email: email, createdAt: now)
+            if user.id == nil { try user.insert(db) }
+            var membership: Membership
             if var existing = try Membership.filter(Column("userId") == user.id! && Column("organizationId") == actor.organizationId).fetchOne(db) {
                 if existing.role != role {
                     try ensureAnotherAdmin(db, actor: actor, leaving: user.id!, newRole: role)
                     entry.details["previousRole"] = .string(existing.role.rawValue)
                     existing.role = role
-                    try existing.update(db)
                 }
+                if let name, existing.name != name {
+                    entry.details["previousName"] = .optional(existing.name)
+                    existing.name = name
+                }
+                try existing.update(db)
+                membership = existing
             } else {
-                var membership = Membership(userId: user.id!, organizationId: actor.organizationId, role: role, createdAt: now)
+                membership = Membership(userId: user.id!, organizationId: actor.organizationId, role: role, createdAt: now, name: name)
                 try membership.insert(db)
             }
-            return Member(userId: user.id!, email: user.email, name: user.name, role: role)
+            if let name { entry.details["name"] = .string(name) }
+            return Member(userId: user.id!, email: user.email, name: membership.name ?? user.name, role: role)
         }
     }
 
@@ -122,7 +138,7 @@ extension AppDatabase {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT user.id, user.email, user.name, membership.role FROM membership
+                    SELECT user.id, user.email, coalesce(membership.name, user.name) AS name, membership.role FROM membership
                     JOIN user ON user.id = membership.userId
                     WHERE membership.organizationId = ?
                     ORDER BY CASE membership.role WHEN 'admin' THEN 0 WHEN 'staff' THEN 1 ELSE 2 END, user.email
@@ -140,7 +156,8 @@ extension AppDatabase {
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT user.id, user.email, user.name, membership.id AS membershipId, membership.role FROM membership
+                    SELECT user.id, user.email, coalesce(membership.name, user.name) AS name, membership.id AS membershipId,
+                        membership.role FROM membership
                     JOIN user ON user.id = membership.userId
                     WHERE membership.organizationId = ? AND user.email = ?
                     """, arguments: [actor.organizationId, email])

@@ -10,7 +10,8 @@ struct Chunk: Sendable, Equatable {
     var text: String
 }
 
-/// Splits a file's text into passages that keep their place in the file.
+/// Splits a file's text into passages that keep their place in the file: Markdown and HTML
+/// at their headings, plain text at the titles its layout shows (`TextHeadings`).
 enum Chunker {
     /// Passages grow by whole paragraphs up to about this many characters.
     static let maxCharacters = 1_500
@@ -28,7 +29,8 @@ enum Chunker {
             let lines = TextLines(bytes)
             return sectioned(lines: lines, headings: MarkdownHeadings.find(in: lines))
         case .text:
-            return pack(lines: TextLines(bytes), from: 0, to: nil, heading: "")
+            let lines = TextLines(bytes)
+            return sectioned(lines: lines, headings: TextHeadings.find(in: lines))
         case .html:
             let stripped = HTMLText.strip(String(decoding: bytes, as: UTF8.self))
             return sectioned(lines: TextLines(lines: stripped.lines), headings: stripped.headings)
@@ -62,7 +64,7 @@ enum Chunker {
             // A heading followed directly by a deeper one opens no passage of its own: its
             // line joins the next section, whose path names both.
             let onlyHeading = startIsHeading && heading.level > (stack.last?.level ?? 0)
-                && (start + 1..<heading.line).allSatisfy { lines.isBlank($0) }
+                && (start + 1..<heading.line).allSatisfy { lines.isBlank($0) || isUnderline(lines, $0) }
             if heading.line > start, !onlyHeading {
                 chunks += pack(lines: lines, from: start, to: heading.line, heading: path)
             }
@@ -74,6 +76,13 @@ enum Chunker {
         }
         chunks += pack(lines: lines, from: start, to: nil, heading: path)
         return chunks
+    }
+
+    /// A line of only `=`, `-`, `*` or `~` (a title's underline).
+    static func isUnderline(_ lines: TextLines, _ i: Int) -> Bool {
+        let text = lines.string(i).trimmingCharacters(in: .whitespaces)
+        guard let first = text.first, "=-*~".contains(first), text.count >= 3 else { return false }
+        return text.allSatisfy { $0 == first }
     }
 
     /// Packs the paragraphs (runs of non-blank lines) of lines[from..<to] into passages of

@@ -16,8 +16,9 @@ enum FileWork: Sendable {
     /// The document row this work leaves behind.
     var document: KnownDocuments.Document {
         switch self {
-        case .index(let e, let sha, _, _), .touch(let e, let sha): .init(size: e.size, mtime: e.mtime, sha256: sha, skipReason: nil)
-        case .skip(let e, let reason): .init(size: e.size, mtime: e.mtime, sha256: "", skipReason: reason)
+        case .index(let e, let sha, _, _), .touch(let e, let sha):
+            .init(size: e.size, mtime: e.mtime, sha256: sha, skipReason: nil, scope: e.scope)
+        case .skip(let e, let reason): .init(size: e.size, mtime: e.mtime, sha256: "", skipReason: reason, scope: e.scope)
         }
     }
 }

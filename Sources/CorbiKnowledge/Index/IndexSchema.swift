@@ -11,7 +11,8 @@ import GRDB
 /// The tokenizer is `porter unicode61 remove_diacritics 2` behind `PretokenizedTokenizer`,
 /// which lets the reading thread tokenize passages for the writing thread.
 enum IndexSchema {
-    static let version = "4"
+    /// 5: plain-text files are cut at the titles their layout shows (FAQ entries, options).
+    static let version = "5"
 
     /// A new index starts its generation at the clock (microseconds), so that a process
     /// holding documents read from an index that was since dropped and created again

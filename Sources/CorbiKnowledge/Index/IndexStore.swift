@@ -11,9 +11,12 @@ final class IndexStore: @unchecked Sendable {
     private var known: KnownDocuments?
 
     let options: KnowledgeBaseOptions
+    /// The index file.
+    let path: String
 
-    private init(pool: DatabasePool, options: KnowledgeBaseOptions) {
+    private init(pool: DatabasePool, path: String, options: KnowledgeBaseOptions) {
         self.pool = pool
+        self.path = path
         self.options = options
     }
 
@@ -27,6 +30,9 @@ final class IndexStore: @unchecked Sendable {
             // same FTS5 leaves either way.
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+            // A rebuild is one transaction, so the WAL grows to the whole index: cut it back
+            // once it has been checkpointed.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             try RankFunction.register(db)
             db.add(tokenizer: PretokenizedTokenizer.self)
         }
@@ -38,12 +44,12 @@ final class IndexStore: @unchecked Sendable {
         }
         return try mapping(path: path) {
             do {
-                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
+                return try IndexStore(pool: openPool(path: path, configuration: config), path: path, options: options)
             } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
                 // Derived data: a damaged index file is replaced by a new one (filled by the next pass).
                 FileHandle.standardError.write(Data("corbi: \(path) was damaged (\(error.message ?? "corrupt")); building a new index.\n".utf8))
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                return try IndexStore(pool: openPool(path: path, configuration: config), options: options)
+                return try IndexStore(pool: openPool(path: path, configuration: config), path: path, options: options)
             }
         }
     }
@@ -84,26 +90,48 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    /// The stat pass and the re-indexing of what changed (everything when `full`).
-    func refresh(root: String, maxFileSize: Int, full: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
+    /// The stat pass and the re-indexing of what changed (everything when `full`), one
+    /// pass at a time per index (`IndexerLock`). When another pass runs: with `wait`, waits
+    /// for it and then does its own (cheap, since the other did the work; a `full` pass
+    /// is not repeated if a full pass began after this one was asked for); without, does
+    /// nothing (`leftToAnotherIndexer`), so that the caller's search answers at once from
+    /// what is committed.
+    ///
+    /// A full pass over an index that holds documents empties and refills it in one
+    /// transaction, so that searches keep seeing the old index until the new one is
+    /// complete (and a killed rebuild leaves the old one); other passes commit every
+    /// `transactionBytes`, each file whole.
+    func refresh(root: String, maxFileSize: Int, full: Bool, wait: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
+        let asked = Date()
+        guard let indexerLock = try IndexerLock.acquire(indexPath: path, wait: wait, waiting: {
+            progress?(IndexProgress(filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, seconds: 0, waitingForAnotherIndexer: true))
+        }) else {
+            var summary = IndexSummary()
+            summary.leftToAnotherIndexer = true
+            return summary
+        }
+        defer { indexerLock.release() }
+        var full = full
+        if full, indexerLock.waited {
+            let started = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fullRebuildStarted'").flatMap(Double.init)
+            }
+            if let started, started >= asked.timeIntervalSince1970 { full = false }
+        }
+        var summary = try pass(root: root, maxFileSize: maxFileSize, full: full, progress: progress)
+        summary.waitedForAnotherIndexer = indexerLock.waited
+        return summary
+    }
+
+    /// One pass, under the indexer lock.
+    private func pass(root: String, maxFileSize: Int, full: Bool, progress: ((IndexProgress) -> Void)?) throws -> IndexSummary {
         let started = Date()
         var summary = IndexSummary()
         let scan = try FileScanner(root: root).scan()
-        summary.skipped = scan.skipped
-        summary.warnings = scan.warnings
-        var known: KnownDocuments?
-        if full {
-            known = try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
-                    DELETE FROM chunk; DELETE FROM document; DELETE FROM scopeTerm; DELETE FROM scopeSize;
-                    """)
-                return KnownDocuments(generation: try KnownDocuments.advanceGeneration(db), documents: [:])
-            }
-        } else {
-            known = try knownDocuments()
-        }
-        let documents = known?.documents ?? [:]
+        for warning in scan.warnings { summary.skip(warning) }
+        var known: KnownDocuments? = try knownDocuments()
+        let documents = full ? [:] : known?.documents ?? [:]
+        let oldIndexIsVisible = !(known?.documents.isEmpty ?? true)
         var changed: [FileEntry] = []
         var matched = 0
         for entry in scan.files {
@@ -112,12 +140,12 @@ final class IndexStore: @unchecked Sendable {
                 continue
             }
             matched += 1
-            if k.size == entry.size, k.mtime == entry.mtime {
+            if k.size == entry.size, k.mtime == entry.mtime, k.scope == entry.scope {
+                let scope = KnowledgeScope(indexValue: entry.scope)
                 if let reason = k.skipReason {
-                    summary.skipped += 1
-                    summary.warnings.append("skipped \(entry.path): \(reason)")
+                    summary.skip(IndexWarning(path: entry.path, reason: reason, scope: scope))
                 } else {
-                    summary.unchanged += 1
+                    summary.count(scope) { $0.unchanged += 1 }
                 }
             } else {
                 changed.append(entry)
@@ -129,14 +157,16 @@ final class IndexStore: @unchecked Sendable {
             let seen = Set(scan.files.lazy.map(\.path))
             removed = documents.keys.filter { !seen.contains($0) }.sorted()
         }
-        if !changed.isEmpty || !removed.isEmpty {
+        if full || !changed.isEmpty || !removed.isEmpty {
             // The scan comes in folder order; files are indexed in path order, so a
             // rebuild gives the same index whatever the file system's order.
             changed.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             do {
                 try IndexWriter.write(
-                    root: root, changed: changed, removed: removed, known: &known, maxFileSize: maxFileSize,
-                    transactionBytes: options.transactionBytes,
+                    root: root, realRoot: scan.realRoot, changed: changed, removed: removed, reset: full, known: &known,
+                    maxFileSize: maxFileSize,
+                    // A rebuild of a new index has nothing to keep visible: it commits as it goes.
+                    transactionBytes: full && oldIndexIsVisible ? .max : options.transactionBytes,
                     writer: pool, summary: &summary, started: started, progress: progress)
             } catch {
                 lock.withLock { self.known = nil }
@@ -150,7 +180,7 @@ final class IndexStore: @unchecked Sendable {
                 }
             }
         }
-        summary.warnings.sort()
+        summary.sortWarnings()
         summary.seconds = Date().timeIntervalSince(started)
         lock.withLock {
             self.known = known
@@ -159,10 +189,11 @@ final class IndexStore: @unchecked Sendable {
         return summary
     }
 
-    /// Refreshes unless a refresh ran within the last second (the caller usually just did).
+    /// Refreshes unless a refresh ran within the last second (the caller usually just did)
+    /// or another pass is running (the search then reads what it committed).
     func refreshIfStale(root: String, maxFileSize: Int) throws {
         let recent = lock.withLock { lastRefresh.map { Date().timeIntervalSince($0) < 1 } ?? false }
-        if !recent { _ = try refresh(root: root, maxFileSize: maxFileSize, full: false, progress: nil) }
+        if !recent { _ = try refresh(root: root, maxFileSize: maxFileSize, full: false, wait: false, progress: nil) }
     }
 
     /// (path, sha256) of the indexed documents a scope sees, by path.
@@ -177,15 +208,17 @@ final class IndexStore: @unchecked Sendable {
     func status(root: String, indexPath: String, scope: String?, maxFileSize: Int) throws -> KnowledgeBaseStatus {
         let scan = try FileScanner(root: root).scan()
         let known = try knownDocuments().documents
-        func visible(_ path: String) -> Bool { KnowledgeScope(path: path).isVisible(to: scope) }
+        // By the scopes the scan found and the index holds: both are decided on real paths.
+        func visible(_ scopeValue: String) -> Bool { KnowledgeScope(indexValue: scopeValue).isVisible(to: scope) }
         var stale: [String] = []
         var seen = Set<String>()
-        for entry in scan.files where visible(entry.path) {
+        for entry in scan.files {
             seen.insert(entry.path)
-            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime { continue }
-            stale.append(entry.path)
+            if let k = known[entry.path], k.size == entry.size, k.mtime == entry.mtime, k.scope == entry.scope { continue }
+            // A file that changes scope is stale to both the old and the new one.
+            if visible(entry.scope) || known[entry.path].map({ visible($0.scope) }) == true { stale.append(entry.path) }
         }
-        stale += known.keys.filter { visible($0) && !seen.contains($0) }
+        stale += known.filter { visible($0.value.scope) && !seen.contains($0.key) }.map(\.key)
         stale.sort()
         return try pool.read { db in
             let docs = try Row.fetchOne(db, sql: """
@@ -203,12 +236,19 @@ final class IndexStore: @unchecked Sendable {
     }
 
     func search(_ query: String, scope: String?, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
+        try withSearcher { searcher, db in
+            try searcher.search(db, query: query, scope: scope ?? "", limit: limit, feedbackTerms: feedbackTerms)
+        }
+    }
+
+    /// Runs `body` with the store's searcher (made on first use) on a read connection.
+    func withSearcher<T>(_ body: (Searcher, Database) throws -> T) throws -> T {
         let current: Searcher = try lock.withLock {
             if let existing = searcher { return existing }
             let made = try Searcher(exhaustive: options.exhaustiveSearch)
             searcher = made
             return made
         }
-        return try pool.read { db in try current.search(db, query: query, scope: scope ?? "", limit: limit, feedbackTerms: feedbackTerms) }
+        return try pool.read { db in try body(current, db) }
     }
 }

@@ -13,21 +13,24 @@ enum IndexWriter {
 
     /// Reads the files on a second thread (read, check, hash, split, tokenize) while this
     /// thread writes; `known` follows every commit (or becomes nil if another process wrote).
+    /// With `reset`, the first transaction starts by emptying the index (a full rebuild):
+    /// searches see the old index until that transaction commits.
     static func write(
-        root: String, changed: [FileEntry], removed: [String], known: inout KnownDocuments?, maxFileSize: Int,
-        transactionBytes: Int,
+        root: String, realRoot: String, changed: [FileEntry], removed: [String], reset: Bool = false,
+        known: inout KnownDocuments?, maxFileSize: Int, transactionBytes: Int,
         writer: DatabasePool, summary: inout IndexSummary, started: Date,
         progress: ((IndexProgress) -> Void)?
     ) throws {
         let queue = WorkQueue(capacity: readAhead)
         let files = changed
-        let hashes = known?.documents ?? [:]
+        let hashes = reset ? [:] : known?.documents ?? [:]
         let tokenizer = try writer.read { db in try PassageTokenizer(db) }
         let producer = Thread {
             var batch: [FileWork] = []
             var bytes = 0
             for entry in files {
-                batch.append(read(entry, root: root, indexed: hashes[entry.path], maxFileSize: maxFileSize, tokenizer: tokenizer))
+                batch.append(
+                    read(entry, root: root, realRoot: realRoot, indexed: hashes[entry.path], maxFileSize: maxFileSize, tokenizer: tokenizer))
                 bytes += entry.size
                 if batch.count >= handOffFiles || bytes >= handOffBytes {
                     if !queue.put(batch) { return }
@@ -43,55 +46,76 @@ enum IndexWriter {
         defer { queue.cancel() }
 
         var pending: (Int64, [String: KnownDocuments.Document?])?
+        var pendingReset: Int64?
         func commit(_ db: Database, _ changes: [String: KnownDocuments.Document?]) throws {
             let generation = try KnownDocuments.advanceGeneration(db)
             // Applied once the transaction is committed, below.
             pending = (generation, changes)
         }
         func apply() {
+            if let generation = pendingReset {
+                // Emptied in the transaction that committed: what was known is gone.
+                known = KnownDocuments(generation: generation, documents: [:])
+                pendingReset = nil
+            }
             guard let (generation, changes) = pending else { return }
             pending = nil
             if known?.committed(generation: generation, changes: changes) == false { known = nil }
         }
 
         if !removed.isEmpty {
+            var scopes: [String] = []
             try writer.write { db in
-                for path in removed { try removeDocument(db, path: path) }
+                scopes = []
+                for path in removed {
+                    if let scope = try removeDocument(db, path: path) { scopes.append(scope) }
+                }
                 try commit(db, Dictionary(uniqueKeysWithValues: removed.map { ($0, nil) }))
             }
             apply()
-            summary.removed += removed.count
+            for scope in scopes { summary.count(KnowledgeScope(indexValue: scope)) { $0.removed += 1 } }
         }
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var filesDone = 0, bytesDone = 0
         var finished = false
+        var resetPending = reset
         while !finished {
             var done = IndexSummary()
             try writer.write { db in
                 done = IndexSummary()
                 var changes: [String: KnownDocuments.Document?] = [:]
-                var filesWritten = filesDone, bytesWritten = bytesDone
+                if resetPending {
+                    try db.execute(sql: """
+                        INSERT INTO chunkFTS(chunkFTS) VALUES('delete-all');
+                        DELETE FROM chunk; DELETE FROM document; DELETE FROM scopeTerm; DELETE FROM scopeSize;
+                        """)
+                    pendingReset = try KnownDocuments.generation(db)
+                }
+                var filesWritten = filesDone, bytesWritten = bytesDone, bytesInTransaction = 0
                 let now = Date().timeIntervalSince1970
-                while done.bytes < transactionBytes {
+                while bytesInTransaction < transactionBytes {
                     guard let batch = queue.take() else { finished = true; break }
                     for work in batch {
                         let entry = work.entry
+                        let scope = KnowledgeScope(indexValue: entry.scope)
                         switch work {
                         case .index(_, let sha, let chunks, let tokens):
                             try store(db, entry: entry, sha256: sha, skipReason: nil, chunks: chunks, tokens: tokens, now: now)
-                            done.indexed += 1
-                            done.passages += chunks.count
+                            done.count(scope) {
+                                $0.indexed += 1
+                                $0.passages += chunks.count
+                            }
                         case .touch:
                             try db.cachedStatement(sql: "UPDATE document SET size = ?, mtime = ? WHERE path = ?")
                                 .execute(arguments: [entry.size, entry.mtime, entry.path])
-                            done.unchanged += 1
+                            done.count(scope) { $0.unchanged += 1 }
                         case .skip(_, let reason):
                             try store(db, entry: entry, sha256: "", skipReason: reason, chunks: [], now: now)
-                            done.skipped += 1
-                            done.warnings.append("skipped \(entry.path): \(reason)")
+                            done.skip(IndexWarning(path: entry.path, reason: reason, scope: scope))
                         }
+                        done.count(scope) { $0.bytes += entry.size }
                         changes[entry.path] = work.document
-                        done.bytes += entry.size
+                        bytesInTransaction += entry.size
                         filesWritten += 1
                         bytesWritten += entry.size
                     }
@@ -99,33 +123,37 @@ enum IndexWriter {
                         filesDone: filesWritten, filesTotal: files.count, bytesDone: bytesWritten, bytesTotal: totalBytes,
                         seconds: Date().timeIntervalSince(started)))
                 }
-                if !changes.isEmpty {
+                if !changes.isEmpty || resetPending {
                     try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastIndexed', ?)", arguments: [String(now)])
+                    if resetPending {
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('fullRebuildStarted', ?)",
+                            arguments: [String(started.timeIntervalSince1970)])
+                    }
                     try commit(db, changes)
                 }
             }
+            resetPending = false
             apply()
-            summary.indexed += done.indexed
-            summary.unchanged += done.unchanged
-            summary.skipped += done.skipped
-            summary.passages += done.passages
-            summary.warnings += done.warnings
+            summary.add(done)
             filesDone += done.indexed + done.unchanged + done.skipped
             bytesDone += done.bytes
-            summary.bytes = bytesDone
         }
     }
 
     /// Reads, checks, hashes, splits and tokenizes one file (on the reading thread).
     static func read(
-        _ entry: FileEntry, root: String, indexed: KnownDocuments.Document?, maxFileSize: Int, tokenizer: PassageTokenizer
+        _ entry: FileEntry, root: String, realRoot: String, indexed: KnownDocuments.Document?, maxFileSize: Int,
+        tokenizer: PassageTokenizer
     ) -> FileWork {
         if entry.size > maxFileSize { return .skip(entry, reason: "larger than \(maxFileSize) bytes") }
-        switch DocumentReader.load(entry.absolutePath(root: root), maxFileSize: maxFileSize) {
+        switch DocumentReader.load(entry, root: root, realRoot: realRoot, maxFileSize: maxFileSize) {
         case .skipped(let reason):
             return .skip(entry, reason: reason)
         case .text(let text, let sha):
-            if let indexed, indexed.skipReason == nil, indexed.sha256 == sha { return .touch(entry, sha256: sha) }
+            if let indexed, indexed.skipReason == nil, indexed.sha256 == sha, indexed.scope == entry.scope {
+                return .touch(entry, sha256: sha)
+            }
             let chunks = Chunker.chunks(of: text, kind: entry.kind)
             var headingTokens: (String, TokenList)?
             let tokens = chunks.map { chunk in
@@ -196,9 +224,13 @@ enum IndexWriter {
         try db.cachedStatement(sql: "DELETE FROM chunk WHERE documentId = ?").execute(arguments: [documentId])
     }
 
-    static func removeDocument(_ db: Database, path: String) throws {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE path = ?", arguments: [path]) else { return }
+    /// Drops a file's row and passages; returns the scope it had (nil if it was not indexed).
+    @discardableResult
+    static func removeDocument(_ db: Database, path: String) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, scope FROM document WHERE path = ?", arguments: [path]) else { return nil }
+        let id: Int64 = row[0]
         try removeChunks(db, documentId: id)
         try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+        return row[1]
     }
 }

@@ -11,6 +11,9 @@ struct KnownDocuments: Sendable {
         var mtime: Int64
         var sha256: String
         var skipReason: String?
+        /// The index `scope` value the file was indexed with: a link retargeted to a file of
+        /// the same size and mtime changes only this, and is indexed again.
+        var scope: String
     }
 
     /// The index generation these documents are true at.
@@ -21,9 +24,9 @@ struct KnownDocuments: Sendable {
     /// Reads every document row (call inside one read transaction with the generation).
     static func load(_ db: Database, generation: Int64) throws -> KnownDocuments {
         var documents: [String: Document] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, sha256, skipReason FROM document")
+        let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, sha256, skipReason, scope FROM document")
         while let row = try rows.next() {
-            documents[row[0]] = Document(size: row[1], mtime: row[2], sha256: row[3], skipReason: row[4])
+            documents[row[0]] = Document(size: row[1], mtime: row[2], sha256: row[3], skipReason: row[4], scope: row[5])
         }
         return KnownDocuments(generation: generation, documents: documents)
     }

@@ -12,9 +12,28 @@ enum LoadedFile: Sendable {
 
 /// Reads one knowledge-base file and decides whether it can be indexed.
 enum DocumentReader {
-    /// Reads the file at `path`; the size is checked again because it can grow after the stat.
-    static func load(_ path: String, maxFileSize: Int) -> LoadedFile {
-        guard var bytes = read(path, limit: maxFileSize + 1) else { return .skipped(reason: "cannot be read") }
+    /// Reads the file `entry` names under `root`, refusing it unless what was opened is a
+    /// regular file whose real path (under `realRoot`) is still within the scope the scan
+    /// gave it: a name swapped for a link after the scan is caught here, at the read. The
+    /// size is checked again because it can grow after the stat.
+    static func load(_ entry: FileEntry, root: String, realRoot: String, maxFileSize: Int) -> LoadedFile {
+        let bytes: [UInt8]
+        switch ScopedFile.read(entry.absolutePath(root: root), listedAs: entry.path, realRoot: realRoot, limit: maxFileSize + 1) {
+        case .success(let (read, scope)):
+            // The file's scope now must allow no one the scan's scope does not.
+            guard scope.intersection(KnowledgeScope(indexValue: entry.scope)) == KnowledgeScope(indexValue: entry.scope) else {
+                return .skipped(reason: "changed into a link out of its folder's scope while being indexed")
+            }
+            bytes = read
+        case .failure(let refusal):
+            return .skipped(reason: refusal.description)
+        }
+        return check(bytes, maxFileSize: maxFileSize)
+    }
+
+    /// The checks on a file's bytes: size, binary, UTF-8; the SHA-256 of what was read.
+    static func check(_ read: [UInt8], maxFileSize: Int) -> LoadedFile {
+        var bytes = read
         if bytes.count > maxFileSize { return .skipped(reason: "larger than \(maxFileSize) bytes") }
         let hash = hex(SHA256.hash(data: bytes))
         let (binary, valid) = bytes.withUnsafeBufferPointer { (memchr($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, 0, $0.count) != nil, isValidUTF8($0)) }
@@ -24,11 +43,8 @@ enum DocumentReader {
         return .text(bytes, sha256: hash)
     }
 
-    /// At most `limit` bytes of the file, read straight into one buffer sized by fstat.
-    static func read(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+    /// At most `limit` bytes from the open file `fd`, read straight into one buffer sized by fstat.
+    static func read(_ fd: Int32, limit: Int) -> [UInt8]? {
         var st = FileStatus()
         guard fstat(fd, &st) == 0 else { return nil }
         var bytes: [UInt8] = []

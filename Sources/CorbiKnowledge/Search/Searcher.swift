@@ -80,12 +80,24 @@ final class Searcher: @unchecked Sendable {
     }
 
     /// `feedbackTerms` overrides the default number of feedback terms (0: no feedback).
-    func search(_ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil) throws -> [Passage] {
+    /// `expansion` adds weighted words (synonyms of the query's words, say) as query terms
+    /// of their own: words the organization's passages never use are left out, and so are
+    /// those the query already holds.
+    /// `paths` (files relative to the root) restricts the search to those files.
+    func search(
+        _ db: Database, query: String, scope: String, limit: Int, feedbackTerms: Int? = nil, expansion: [(word: String, weight: Double)] = [],
+        paths: [String]? = nil
+    ) throws -> [Passage] {
         try validateCache(db)
         guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [] }
         let text = String(query.prefix(parameters.maxQueryCharacters))
         let tokens = try lock.withLock { try analyzer.tokenize([text]) }.first ?? []
-        let terms = try queryTerms(db, tokens: tokens, stats: stats)
+        var terms = try queryTerms(db, tokens: tokens, stats: stats)
+        // Expansion words alone still search when the query's own words are all unknown to
+        // the knowledge base ("address" where the files say "location").
+        if !expansion.isEmpty {
+            terms += try expansionTerms(db, expansion, excluding: Set(terms.map(\.stem)), stats: stats)
+        }
         guard !terms.isEmpty else { return [] }
         var p = parameters
         if let feedbackTerms { p.feedbackTerms = feedbackTerms }
@@ -93,11 +105,11 @@ final class Searcher: @unchecked Sendable {
         if p.feedbackTerms > 0, p.feedbackWeight > 0 {
             // Feedback re-ranks the first pass's best rows: it reorders, and never brings in a
             // passage without a word of the query, at the cost of one seek per row.
-            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth))
+            let first = try topRows(db, required: terms, stats: stats, scope: scope, limit: max(limit, p.rerankDepth), paths: paths)
             let (original, added) = try expand(db, terms: terms, feedback: Array(first.prefix(p.feedbackPassages)), stats: stats, feedbackTerms: p.feedbackTerms)
             hits = added.isEmpty ? first : try rescore(db, rows: first.map(\.0), terms: original + added, stats: stats)
         } else {
-            hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit)
+            hits = try topRows(db, required: terms, stats: stats, scope: scope, limit: limit, paths: paths)
         }
         hits = Array(hits.prefix(limit))
         let queryStems = Set(terms.map(\.stem))
@@ -124,6 +136,40 @@ final class Searcher: @unchecked Sendable {
             terms = Array(terms.sorted { $0.idf * $0.weight > $1.idf * $1.weight }.prefix(parameters.maxTerms))
         }
         return terms
+    }
+
+    private func expansionTerms(_ db: Database, _ expansion: [(word: String, weight: Double)], excluding: Set<String>, stats: Statistics) throws -> [Term] {
+        let tokenized = try lock.withLock { try analyzer.tokenize(expansion.map(\.word)) }
+        var seen = excluding
+        var terms: [Term] = []
+        for ((_, weight), tokens) in zip(expansion, tokenized) where tokens.count == 1 && weight > 0 {
+            let token = tokens[0]
+            guard !StopWords.english.contains(token.surface), seen.insert(token.stem).inserted else { continue }
+            let df = try documentFrequency(db, token.stem, stats)
+            guard df > 0 else { continue }
+            terms.append(Term(surface: token.surface, stem: token.stem, documentFrequency: df, idf: idf(df, stats), weight: weight))
+        }
+        return terms
+    }
+
+    /// How many of the passages the organization sees hold each word (by its stem), for
+    /// telling the words a question shares with the knowledge base from those it never uses.
+    func documentFrequencies(_ db: Database, words: [String], scope: String) throws -> [String: Int] {
+        try validateCache(db)
+        guard let stats = try statistics(db, scope: scope), stats.rows > 0 else { return [:] }
+        let tokenized = try lock.withLock { try analyzer.tokenize(words) }
+        var out: [String: Int] = [:]
+        for (word, tokens) in zip(words, tokenized) {
+            // A word the tokenizer cuts in two ("wi-fi") counts by its rarer part.
+            out[word] = try tokens.map { try documentFrequency(db, $0.stem, stats) }.min() ?? 0
+        }
+        return out
+    }
+
+    /// Rows the organization sees, for turning document frequencies into idf.
+    func visibleRows(_ db: Database, scope: String) throws -> Int {
+        try validateCache(db)
+        return try statistics(db, scope: scope)?.rows ?? 0
     }
 
     /// Passages the organization sees that hold `stem`: the whole index's count, less the
@@ -188,7 +234,7 @@ final class Searcher: @unchecked Sendable {
     /// "essential" (rarest) required terms, as long as the other terms together cannot lift
     /// a row without them above the current k-th score (the MaxScore bound).
     func topRows(
-        _ db: Database, required: [Term], extra: [Term] = [], stats: Statistics, scope: String, limit: Int
+        _ db: Database, required: [Term], extra: [Term] = [], stats: Statistics, scope: String, limit: Int, paths: [String]? = nil
     ) throws -> [(Int64, Double)] {
         let p = parameters
         func bounded(_ list: [Term]) -> [Term] {
@@ -221,7 +267,7 @@ final class Searcher: @unchecked Sendable {
                 match = "(" + required[..<essential].map { phrase($0.surface) }.joined(separator: " OR ") + ") AND (" + all + ")"
                 phraseStart = essential
             }
-            let rows = try rank(db, match: match, phraseStart: phraseStart, terms: terms, stats: stats, scope: scope, limit: limit)
+            let rows = try rank(db, match: match, phraseStart: phraseStart, terms: terms, stats: stats, scope: scope, limit: limit, paths: paths)
             if essential >= n { return rows }
             if rows.count >= limit, let threshold = rows.last?.1, threshold > rest[essential] {
                 return rows
@@ -236,7 +282,7 @@ final class Searcher: @unchecked Sendable {
     }
 
     private func rank(
-        _ db: Database, match: String, phraseStart: Int, terms: [Term], stats: Statistics, scope: String, limit: Int
+        _ db: Database, match: String, phraseStart: Int, terms: [Term], stats: Statistics, scope: String, limit: Int, paths: [String]? = nil
     ) throws -> [(Int64, Double)] {
         let p = parameters
         var params: [Double] = [
@@ -247,7 +293,22 @@ final class Searcher: @unchecked Sendable {
         let scoped = lock.withLock { cache.hasScopedPassages }
         let statement: Statement
         let arguments: StatementArguments
-        if scoped {
+        if let paths {
+            // Few files, asked for by name: the rows of those files only (and only those the
+            // scope sees).
+            let marks = Array(repeating: "?", count: max(1, paths.count)).joined(separator: ", ")
+            statement = try db.makeStatement(sql: """
+                SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
+                FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid
+                WHERE chunkFTS MATCH ? AND chunk.scope IN ('', ?)
+                  AND chunk.documentId IN (SELECT id FROM document WHERE path IN (\(marks)))
+                ORDER BY score DESC, chunkFTS.rowid LIMIT ?
+                """)
+            var list: StatementArguments = [blob, match, scope]
+            list += StatementArguments(paths.isEmpty ? [""] : paths)
+            list += [limit]
+            arguments = list
+        } else if scoped {
             statement = try db.cachedStatement(sql: """
                 SELECT chunkFTS.rowid, corbi_rank(chunkFTS, ?) AS score
                 FROM chunkFTS CROSS JOIN chunk ON chunk.id = chunkFTS.rowid

@@ -82,12 +82,12 @@ import Testing
         #expect(try await s.run(["outbox", "send"], as: "v@a.example").status == 77)
     }
 
-    /// Two cron runs and a running server over the same 300 messages: the provider sees
+    /// Two cron runs and a running server over the same 500 messages: the provider sees
     /// each exactly once.
     @Test func racingDispatchersSendEachMessageOnce() async throws {
         let s = try await MessagingSetup.make()
         defer { s.remove() }
-        let total = 300
+        let total = 500
         let lines = (0..<total).map { "/draft anna --text \"Race \($0)\" --channel telegram --yes" }.joined(separator: "\n")
         let drafted = try await s.run([], stdin: lines + "\n", environment: ["CORBI_USER": MessagingSetup.staff])
         #expect(drafted.status == 0, "\(drafted.stderr)")

@@ -280,6 +280,9 @@ private struct Claim {
         // later ones of other channels from being claimed.
         var afterDue = ""
         var afterId: Int64 = 0
+        // A dispatcher claims a few messages at a time (what it can start at once): a
+        // page of 200 decoded rows for 4 claims was most of a send's CPU time.
+        let pageSize = min(200, max(16, limit * 4))
         pages: while true {
             var sql = """
                 SELECT *, coalesce(nextAttemptAt, scheduledFor) AS dueAt FROM outboundMessage
@@ -292,8 +295,8 @@ private struct Claim {
                 sql += " AND organizationId = ?"
                 arguments += [organizationId]
             }
-            sql += " ORDER BY coalesce(nextAttemptAt, scheduledFor), id LIMIT 200"
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            sql += " ORDER BY coalesce(nextAttemptAt, scheduledFor), id LIMIT \(pageSize)"
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             if rows.isEmpty { break }
             for row in rows {
                 afterDue = row["dueAt"]

@@ -140,7 +140,11 @@ def main():
         t.join()
     elapsed = time.perf_counter() - started
     time.sleep(2)
-    serve.send_signal(signal.SIGTERM)
+    # `serve` is /usr/bin/time's child: SIGTERM goes to corbi itself (time would die of it
+    # without writing its figures), then time exits with it.
+    children = subprocess.run(["pgrep", "-P", str(serve.pid)], capture_output=True, text=True).stdout.split()
+    for child in children:
+        os.kill(int(child), signal.SIGTERM)
     serve.wait()
     fake.terminate()
     log.close()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The providers' public API roots, as DESIGN.md pins them. The application reads
+/// The providers' public API roots (the README's defaults). The application reads
 /// `CORBI_WHATSAPP_API_URL`, `CORBI_INSTAGRAM_API_URL`, `CORBI_TELEGRAM_API_URL` and
 /// `CORBI_SENDMAIL` and passes their values in; this module reads no environment.
 public enum ProviderEndpoints {

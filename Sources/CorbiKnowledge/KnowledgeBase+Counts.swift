@@ -34,11 +34,21 @@ extension KnowledgeBase {
                     found.files = row[1]
                     counts[scope] = found
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT scope, passages FROM scopeSize") {
+                // scopeSize counts organizations' passages only (what BM25 leaves out for
+                // the others); the shared ones are the rest of the chunk table.
+                var organizations = 0
+                for row in try Row.fetchAll(db, sql: "SELECT scope, passages FROM scopeSize WHERE scope <> ''") {
                     let scope: String = row[0]
                     var found = entry(scope)
                     found.passages = row[1]
+                    organizations += found.passages
                     counts[scope] = found
+                }
+                let shared = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk")! - organizations
+                if shared > 0 || counts[""] != nil {
+                    var found = entry("")
+                    found.passages = shared
+                    counts[""] = found
                 }
                 return counts.values.sorted { ($0.organizationDomain ?? "") < ($1.organizationDomain ?? "") }
             }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One English pattern of a records question: a case-insensitive regular expression with
-/// named groups, compiled once, and what a match means.
+/// named groups, compiled once when first needed, the words it cannot match without, and
+/// what a match means.
 struct QuestionPattern: Sendable {
     /// The groups a match captured, by name (absent groups are missing).
     struct Match {
@@ -9,25 +10,28 @@ struct QuestionPattern: Sendable {
         subscript(_ name: String) -> String? { groups[name] }
     }
 
-    let regex: NSRegularExpression
+    /// Words the line must hold for this pattern to be tried at all.
+    let keys: QuestionKeys
+    private let expression: LazyRegularExpression
     let names: [String]
     let build: @Sendable (Match) -> RecordQuestion?
 
     /// `pattern` is matched against the whole question (anchors are added); `{BOOKING}`
-    /// and the other placeholders of ``QuestionPattern/vocabulary`` are expanded first.
-    init(_ pattern: String, _ build: @escaping @Sendable (Match) -> RecordQuestion?) {
+    /// and the other placeholders of ``QuestionPattern/vocabulary`` are expanded first. It
+    /// is compiled the first time a line holding one of `keys` reaches it.
+    init(_ keys: QuestionKeys, _ pattern: String, _ build: @escaping @Sendable (Match) -> RecordQuestion?) {
         var expanded = pattern
         for (key, value) in Self.vocabulary { expanded = expanded.replacingOccurrences(of: "{\(key)}", with: value) }
-        // A pattern that does not compile is a bug in this file: the parser's tests run every one.
-        regex = try! NSRegularExpression(pattern: "^(?:" + expanded + ")$", options: [.caseInsensitive])
+        expression = LazyRegularExpression("^(?:" + expanded + ")$")
         names = Self.groupNames(in: expanded)
+        self.keys = keys
         self.build = build
     }
 
     /// The question this pattern reads in `text`, or nil.
     func read(_ text: String) -> RecordQuestion? {
         let range = NSRange(text.startIndex..., in: text)
-        guard let result = regex.firstMatch(in: text, range: range) else { return nil }
+        guard let result = expression.regex.firstMatch(in: text, range: range) else { return nil }
         var groups: [String: String] = [:]
         for name in names {
             let r = result.range(withName: name)

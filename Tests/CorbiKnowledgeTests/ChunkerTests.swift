@@ -130,6 +130,9 @@ import Testing
         let chunks = Chunker.chunks(of: text, kind: .text)
         #expect(chunks.map(\.heading) == ["NAME", "OPTIONS", "OPTIONS › -b, --base-dir BASE_DIR", "OPTIONS › -m, --create-home"])
         #expect(chunks.last?.lineStart == 10 && chunks.last?.lineEnd == 13)
+        // Every passage is searched with what the page is about; none shows it.
+        #expect(chunks.allSatisfy { $0.context == "useradd - create a new user" })
+        #expect(Chunker.chunks(of: "Plain text.\n\nNo name section here.\n", kind: .text).allSatisfy { $0.context.isEmpty })
     }
 
     @Test func underlinedTitlesAndTermsNest() {

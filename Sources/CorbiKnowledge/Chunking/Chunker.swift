@@ -3,6 +3,10 @@ import Foundation
 /// A passage before it is stored: its heading path, its exact lines and their text.
 struct Chunk: Sendable, Equatable {
     var heading: String
+    /// What the whole file is about, when its headings do not say it (a manual page's
+    /// `NAME` line): searched as the start of the heading path, never shown, so that an
+    /// option's passage is found by its command's words.
+    var context = ""
     /// 1-based, inclusive.
     var lineStart: Int
     var lineEnd: Int
@@ -30,7 +34,8 @@ enum Chunker {
             return sectioned(lines: lines, headings: MarkdownHeadings.find(in: lines))
         case .text:
             let lines = TextLines(bytes)
-            return sectioned(lines: lines, headings: TextHeadings.find(in: lines))
+            let headings = TextHeadings.find(in: lines)
+            return sectioned(lines: lines, headings: headings, context: TextHeadings.documentTitle(lines, headings))
         case .html:
             let stripped = HTMLText.strip(String(decoding: bytes, as: UTF8.self))
             return sectioned(lines: TextLines(lines: stripped.lines), headings: stripped.headings)
@@ -53,8 +58,8 @@ enum Chunker {
     }
 
     /// Cuts the lines at the headings, keeping the heading path of each section, then packs
-    /// each section's paragraphs into passages.
-    static func sectioned(lines: TextLines, headings: [Heading]) -> [Chunk] {
+    /// each section's paragraphs into passages. `context` is each passage's ``Chunk/context``.
+    static func sectioned(lines: TextLines, headings: [Heading], context: String = "") -> [Chunk] {
         var chunks: [Chunk] = []
         var stack: [(level: Int, title: String)] = []
         var start = 0
@@ -75,7 +80,15 @@ enum Chunker {
             startIsHeading = true
         }
         chunks += pack(lines: lines, from: start, to: nil, heading: path)
+        if !context.isEmpty {
+            for i in chunks.indices { chunks[i].context = context }
+        }
         return chunks
+    }
+
+    /// The heading text the index searches: the file's context, then the heading path.
+    static func indexedHeading(context: String, heading: String) -> String {
+        context.isEmpty ? heading : heading.isEmpty ? context : context + headingSeparator + heading
     }
 
     /// A line of only `=`, `-`, `*` or `~` (a title's underline).

@@ -11,16 +11,16 @@ enum RecordDaysPhrase {
     private static let months =
         "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 
-    private static func regex(_ pattern: String) -> LazyRegularExpression {
+    private static func regex(_ pattern: String) -> OnFirstUse<NSRegularExpression> {
         // Compiled when first needed; a pattern that does not compile is a bug the parser's
         // tests catch. "today's bookings": the possessive goes with the days.
-        LazyRegularExpression("(?:^|\\s)" + pattern + "(?:'s|')?(?=$|\\s|,)")
+        OnFirstUse { try! NSRegularExpression(pattern: "(?:^|\\s)" + pattern + "(?:'s|')?(?=$|\\s|,)", options: [.caseInsensitive]) }
     }
 
     private static let digits = QuestionKeys(digit: true)
 
     /// Each rule with the words it cannot match without (``QuestionKeys``).
-    private static let rules: [(QuestionKeys, LazyRegularExpression, @Sendable (NSTextCheckingResult, String) -> RecordDays?)] = [
+    private static let rules: [(QuestionKeys, OnFirstUse<NSRegularExpression>, @Sendable (NSTextCheckingResult, String) -> RecordDays?)] = [
         (["days"], regex("(?:for |in |during |over |within )?(?:the )?(?:next|coming) (?:7|seven) days"), { _, _ in .nextSevenDays }),
         (["week"], regex("(?:for |in |during |over )?the coming week"), { _, _ in .nextSevenDays }),
         (["week"], regex("(?:for |in |during |over )?(this|next) week"), { m, text in
@@ -52,7 +52,7 @@ enum RecordDaysPhrase {
         let range = NSRange(text.startIndex..., in: text)
         let line = QuestionKeys.Line(text)
         for (keys, regex, read) in rules where keys.admit(line) {
-            guard let match = regex.regex.firstMatch(in: text, range: range), let days = read(match, text),
+            guard let match = regex.value.firstMatch(in: text, range: range), let days = read(match, text),
                 let whole = Range(match.range, in: text)
             else { continue }
             let rest = (text[..<whole.lowerBound] + " " + text[whole.upperBound...])

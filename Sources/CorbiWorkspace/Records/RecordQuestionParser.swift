@@ -42,8 +42,18 @@ public enum RecordQuestionParser {
     /// Whether any pattern may match once polite openings, days and channels are taken out
     /// of `line` (they only remove words).
     static func mayBeAboutRecords(_ line: QuestionKeys.Line) -> Bool {
-        fieldKeys.admitAfterRemovals(line) || patterns.contains { $0.keys.admitAfterRemovals(line) }
+        anyPatternKeys.admitAfterRemovals(line)
     }
+
+    /// The keys of every pattern and of a field after a name, each once.
+    static let anyPatternKeys: QuestionKeys = {
+        let all = patterns.reduce(fieldKeys) { $0 + $1.keys }
+        var parts = Set<String>()
+        var endings = Set<String>()
+        return QuestionKeys(
+            parts: all.parts.filter { parts.insert($0).inserted }, words: all.words,
+            endings: all.endings.filter { endings.insert($0).inserted }, digit: all.digit)
+    }()
 
     // MARK: - Keys
 

@@ -12,7 +12,8 @@ import GRDB
 /// which lets the reading thread tokenize passages for the writing thread.
 enum IndexSchema {
     /// 5: plain-text files are cut at the titles their layout shows (FAQ entries, options).
-    /// 6: a manual page's `NAME` line is searched with each of its passages' headings
+    /// 6: plain-text sections under 200 bytes are joined with the next one in their section;
+    /// a manual page's `NAME` line is searched with each of its passages' headings
     /// (`document.context`); the FTS index's content is the view `chunkText`, which joins
     /// them as `Chunker.indexedHeading` does.
     static let version = "6"

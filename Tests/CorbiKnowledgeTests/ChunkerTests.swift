@@ -102,7 +102,7 @@ import Testing
                 A Debian "package", or a Debian archive file, contains the
                 executable files.
             """
-        let chunks = Chunker.chunks(of: text, kind: .text)
+        let chunks = Chunker.chunks(of: text, kind: .text, joiningShort: false)
         #expect(chunks.map(\.heading) == [
             "Chapter 7. Basics › 7.1. What is a Debian package?",
             "Chapter 7. Basics › 7.2. What is the format of a Debian binary package? It is a long question that wraps?",
@@ -127,9 +127,45 @@ import Testing
 
                        The files of the skeleton directory are copied.
             """
-        let chunks = Chunker.chunks(of: text, kind: .text)
+        let chunks = Chunker.chunks(of: text, kind: .text, joiningShort: false)
         #expect(chunks.map(\.heading) == ["NAME", "OPTIONS", "OPTIONS › -b, --base-dir BASE_DIR", "OPTIONS › -m, --create-home"])
         #expect(chunks.last?.lineStart == 10 && chunks.last?.lineEnd == 13)
+        // Every passage is searched with what the page is about; none shows it.
+        #expect(chunks.allSatisfy { $0.context == "useradd - create a new user" })
+        #expect(Chunker.chunks(of: "Plain text.\n\nNo name section here.\n", kind: .text).allSatisfy { $0.context.isEmpty })
+    }
+
+    /// A one-line option takes in the options after it while it is short; a longer one and
+    /// the next section stay apart.
+    @Test func shortTextSectionsJoinTheirNeighbours() {
+        let long = String(repeating: "The default base directory is used for every new account. ", count: 4)
+        let text = """
+            OPTIONS
+
+                   -T, --print-type
+                       print file system type
+
+                   -t, --type=TYPE
+                       limit listing to file systems of type TYPE
+
+                   -x, --exclude-type=TYPE
+                       \(long)
+
+                   -v
+                       (ignored)
+
+            SEE ALSO
+                   du(1)
+            """
+        let apart = Chunker.chunks(of: text, kind: .text, joiningShort: false)
+        // "OPTIONS" has no text of its own: its line opens the first option's passage.
+        #expect(apart.map(\.lineStart) == [1, 6, 9, 12, 15])
+        let chunks = Chunker.chunks(of: text, kind: .text)
+        // -T (about 40 bytes) takes in -t, still short, then -x; -x was long enough to end it.
+        #expect(chunks.map(\.lineStart) == [1, 12, 15])
+        #expect(chunks.map(\.lineEnd) == [10, 13, 16])
+        #expect(chunks.map(\.heading) == ["OPTIONS › -T, --print-type", "OPTIONS › -v", "SEE ALSO"])
+        #expect(chunks[0].text.contains("--exclude-type") && chunks[0].text.hasPrefix("OPTIONS\n\n       -T, --print-type"))
     }
 
     @Test func underlinedTitlesAndTermsNest() {
@@ -148,7 +184,7 @@ import Testing
             1000-59999:
                Dynamically allocated user accounts.
             """
-        let chunks = Chunker.chunks(of: text, kind: .text)
+        let chunks = Chunker.chunks(of: text, kind: .text, joiningShort: false)
         #expect(chunks.map(\.heading) == [
             "9. The operating system › 9.2.2. UID and GID classes",
             "9. The operating system › 9.2.2. UID and GID classes › 0-99:",

@@ -28,6 +28,45 @@ import Testing
         #expect(try kb.search("hotel reservation", organizationDomain: nil).first?.path == "page.html")
     }
 
+    /// A manual page's option never names its command; its `NAME` line is searched with
+    /// each passage's heading (not shown), and the index still matches its content table
+    /// after the page is changed and indexed again.
+    @Test func aManualPageOptionIsFoundByItsCommandsName() throws {
+        let folder = try KBTestFolder()
+        let page = { (option: String) in
+            """
+            NAME
+                   chage - change user password expiry information
+
+            OPTIONS
+
+                   \(option)
+                       Show account aging information.
+
+                   -m, --mindays MIN_DAYS
+                       Set the minimum number of days between password changes.
+            """
+        }
+        try folder.write("chage.1.txt", page("-l, --list"))
+        try folder.write("other.1.txt", """
+            NAME
+                   other - list things
+
+            OPTIONS
+                   -l, --list
+                       Show account aging information and more about other things.
+            """)
+        let kb = try folder.knowledgeBase()
+        #expect(try kb.refresh().indexed == 2)
+        let hit = try kb.search("password expiry aging information", organizationDomain: nil).first
+        #expect(hit?.path == "chage.1.txt")
+        #expect(hit?.heading == "OPTIONS › -l, --list")
+        try folder.write("chage.1.txt", page("-l, --list-all"))
+        #expect(try kb.refresh().indexed == 1)
+        try kb.store.pool.write { db in try db.execute(sql: "INSERT INTO chunkFTS(chunkFTS, rank) VALUES('integrity-check', 1)") }
+        #expect(try kb.search("password expiry aging information", organizationDomain: nil).first?.heading == "OPTIONS › -l, --list-all")
+    }
+
     @Test func integrityCheckNoticesTokensThatDoNotMatchTheText() throws {
         // Guards the test above: a replay of the wrong tokens must be caught.
         let folder = try KBTestFolder()

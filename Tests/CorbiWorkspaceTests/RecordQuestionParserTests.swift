@@ -1,4 +1,5 @@
 import CorbiCore
+import Foundation
 import Testing
 
 @testable import CorbiWorkspace
@@ -126,5 +127,52 @@ import Testing
     @Test func aQuestionThatCannotTakeItsDaysIsNotARecordsQuestion() {
         #expect(RecordQuestionParser.parse("what is Anna's phone number tomorrow?") == nil)
         #expect(RecordQuestionParser.parse("who is booked tomorrow on whatsapp?") == nil)
+    }
+}
+
+/// The keys that let a question skip the records patterns (`QuestionKeys`) change no answer:
+/// every question of the parser's tests, the demo and evaluation questions, and variants of
+/// them (days, channels, polite openings, "please") are read the same with and without them.
+@Suite struct RecordQuestionKeysTests {
+    static func corpus() throws -> [String] {
+        var questions = RecordQuestionParserTests.cases.map(\.0) + RecordQuestionParserTests.knowledgeQuestions
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for name in ["questions-demo.jsonl", "questions-dev.jsonl", "questions-heldout.jsonl"] {
+            let text = try String(contentsOf: root.appendingPathComponent("eval/\(name)"), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if let question = object?["question"] as? String { questions.append(question) }
+            }
+        }
+        let base = questions
+        for question in base {
+            questions.append("please " + question)
+            questions.append("Can you tell me " + question.lowercased())
+            questions.append(question + " tomorrow")
+            questions.append(question + " on WhatsApp")
+            questions.append(question + " next week please")
+        }
+        return questions
+    }
+
+    @Test func keysChangeNoAnswer() throws {
+        let questions = try Self.corpus()
+        #expect(questions.count > 1_000)
+        var recordsQuestions = 0
+        for question in questions {
+            let keyed = RecordQuestionParser.parse(question, usingKeys: true)
+            #expect(keyed == RecordQuestionParser.parse(question, usingKeys: false), "\(question)")
+            if keyed != nil { recordsQuestions += 1 }
+        }
+        // The comparison means something only if both kinds of question are in the corpus.
+        #expect(recordsQuestions >= RecordQuestionParserTests.cases.count)
+    }
+
+    @Test func questionsPlainlyNotAboutRecordsSkipEveryPattern() {
+        for question in ["How much notice do I need to give to cancel?", "Do you sell cars?", "Can I pay in instalments?", "What are the opening hours on Saturday?",
+            "Who started the Debian project, and in what year?"]
+        {
+            #expect(!RecordQuestionParser.mayBeAboutRecords(QuestionKeys.Line(RecordQuestionParser.normalized(question))), "\(question)")
+        }
     }
 }

@@ -3,6 +3,10 @@ import Foundation
 /// A passage before it is stored: its heading path, its exact lines and their text.
 struct Chunk: Sendable, Equatable {
     var heading: String
+    /// What the whole file is about, when its headings do not say it (a manual page's
+    /// `NAME` line): searched as the start of the heading path, never shown, so that an
+    /// option's passage is found by its command's words.
+    var context = ""
     /// 1-based, inclusive.
     var lineStart: Int
     var lineEnd: Int
@@ -11,26 +15,30 @@ struct Chunk: Sendable, Equatable {
 }
 
 /// Splits a file's text into passages that keep their place in the file: Markdown and HTML
-/// at their headings, plain text at the titles its layout shows (`TextHeadings`).
+/// at their headings, plain text at the titles its layout shows (`TextHeadings`), its
+/// shortest sections joined with their neighbours.
 enum Chunker {
     /// Passages grow by whole paragraphs up to about this many characters.
     static let maxCharacters = 1_500
     /// The separator of a heading path.
     static let headingSeparator = " › "
 
-    static func chunks(of text: String, kind: DocumentKind) -> [Chunk] {
-        chunks(of: Array(text.utf8), kind: kind)
+    static func chunks(of text: String, kind: DocumentKind, joiningShort: Bool = true) -> [Chunk] {
+        chunks(of: Array(text.utf8), kind: kind, joiningShort: joiningShort)
     }
 
-    /// Passages of a file's UTF-8 bytes (already checked to be valid UTF-8).
-    static func chunks(of bytes: [UInt8], kind: DocumentKind) -> [Chunk] {
+    /// Passages of a file's UTF-8 bytes (already checked to be valid UTF-8). `joiningShort`
+    /// false leaves plain text's short sections apart (for checking where titles are found).
+    static func chunks(of bytes: [UInt8], kind: DocumentKind, joiningShort: Bool = true) -> [Chunk] {
         switch kind {
         case .markdown:
             let lines = TextLines(bytes)
             return sectioned(lines: lines, headings: MarkdownHeadings.find(in: lines))
         case .text:
             let lines = TextLines(bytes)
-            return sectioned(lines: lines, headings: TextHeadings.find(in: lines))
+            let headings = TextHeadings.find(in: lines)
+            let sections = sectioned(lines: lines, headings: headings, context: TextHeadings.documentTitle(lines, headings))
+            return joiningShort ? merged(sections, lines: lines) : sections
         case .html:
             let stripped = HTMLText.strip(String(decoding: bytes, as: UTF8.self))
             return sectioned(lines: TextLines(lines: stripped.lines), headings: stripped.headings)
@@ -53,8 +61,8 @@ enum Chunker {
     }
 
     /// Cuts the lines at the headings, keeping the heading path of each section, then packs
-    /// each section's paragraphs into passages.
-    static func sectioned(lines: TextLines, headings: [Heading]) -> [Chunk] {
+    /// each section's paragraphs into passages. `context` is each passage's ``Chunk/context``.
+    static func sectioned(lines: TextLines, headings: [Heading], context: String = "") -> [Chunk] {
         var chunks: [Chunk] = []
         var stack: [(level: Int, title: String)] = []
         var start = 0
@@ -75,7 +83,44 @@ enum Chunker {
             startIsHeading = true
         }
         chunks += pack(lines: lines, from: start, to: nil, heading: path)
+        if !context.isEmpty {
+            for i in chunks.indices { chunks[i].context = context }
+        }
         return chunks
+    }
+
+    /// A plain-text passage shorter than this (a one-line option, a term with a short
+    /// definition) takes in the passages after it in the same section while it stays short.
+    static let minCharacters = 200
+
+    /// Joins each passage shorter than `minCharacters` with the next one when both sit in
+    /// the same section (the same heading path above their own titles), up to
+    /// `maxCharacters`. Alone, a passage like "-T, --print-type / print file system type"
+    /// is found or lost on one word; with its neighbours it shares their context. The
+    /// joined passage keeps the first one's heading.
+    static func merged(_ chunks: [Chunk], lines: TextLines) -> [Chunk] {
+        func parent(_ heading: String) -> Substring {
+            guard let cut = heading.range(of: headingSeparator, options: .backwards) else { return "" }
+            return heading[..<cut.lowerBound]
+        }
+        var out: [Chunk] = []
+        for chunk in chunks {
+            if var last = out.last, last.text.utf8.count < minCharacters, parent(last.heading) == parent(chunk.heading),
+                last.text.utf8.count + chunk.text.utf8.count < maxCharacters
+            {
+                last.lineEnd = chunk.lineEnd
+                last.text = lines.text(last.lineStart - 1, chunk.lineEnd - 1)
+                out[out.count - 1] = last
+            } else {
+                out.append(chunk)
+            }
+        }
+        return out
+    }
+
+    /// The heading text the index searches: the file's context, then the heading path.
+    static func indexedHeading(context: String, heading: String) -> String {
+        context.isEmpty ? heading : heading.isEmpty ? context : context + headingSeparator + heading
     }
 
     /// A line of only `=`, `-`, `*` or `~` (a title's underline).

@@ -99,6 +99,22 @@ enum TextHeadings {
         return headings
     }
 
+    /// What a file says it is about when its sections do not: a manual page's `NAME` line
+    /// ("useradd - create a new user or update default new user information"), or "".
+    static func documentTitle(_ lines: TextLines, _ headings: [Chunker.Heading]) -> String {
+        guard let index = headings.firstIndex(where: { $0.level == 1 && $0.title == "NAME" }) else { return "" }
+        let end = index + 1 < headings.count ? headings[index + 1].line : lines.count
+        var first = headings[index].line + 1
+        while first < end, lines.isBlank(first) { first += 1 }
+        var texts: [String] = []
+        var i = first
+        while i < end, !lines.isBlank(i), texts.count < 3 {
+            texts.append(lines.string(i))
+            i += 1
+        }
+        return texts.isEmpty ? "" : clip(texts.joined(separator: " "))
+    }
+
     private static func indentation(_ lines: TextLines, _ i: Int) -> Int {
         var k = lines.starts[i]
         var width = 0

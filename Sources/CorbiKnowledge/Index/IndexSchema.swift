@@ -12,7 +12,11 @@ import GRDB
 /// which lets the reading thread tokenize passages for the writing thread.
 enum IndexSchema {
     /// 5: plain-text files are cut at the titles their layout shows (FAQ entries, options).
-    static let version = "5"
+    /// 6: plain-text sections under 200 bytes are joined with the next one in their section;
+    /// a manual page's `NAME` line is searched with each of its passages' headings
+    /// (`document.context`); the FTS index's content is the view `chunkText`, which joins
+    /// them as `Chunker.indexedHeading` does.
+    static let version = "6"
 
     /// A new index starts its generation at the clock (microseconds), so that a process
     /// holding documents read from an index that was since dropped and created again
@@ -27,7 +31,7 @@ enum IndexSchema {
         if current == version { return }
         if try current != nil || db.tableExists("document") {
             try db.execute(sql: """
-                DROP TABLE IF EXISTS chunkVocab; DROP TABLE IF EXISTS chunkFTS;
+                DROP TABLE IF EXISTS chunkVocab; DROP TABLE IF EXISTS chunkFTS; DROP VIEW IF EXISTS chunkText;
                 DROP TABLE IF EXISTS scopeTerm; DROP TABLE IF EXISTS scopeSize;
                 DROP TABLE IF EXISTS chunk; DROP TABLE IF EXISTS document; DROP TABLE IF EXISTS meta;
                 """)
@@ -43,7 +47,8 @@ enum IndexSchema {
               mtime INTEGER NOT NULL,
               sha256 TEXT NOT NULL,
               skipReason TEXT,
-              indexedAt REAL NOT NULL
+              indexedAt REAL NOT NULL,
+              context TEXT NOT NULL DEFAULT ''
             );
             CREATE TABLE chunk(
               id INTEGER PRIMARY KEY,
@@ -56,8 +61,15 @@ enum IndexSchema {
               lineEnd INTEGER NOT NULL
             );
             CREATE INDEX chunk_documentId ON chunk(documentId);
+            CREATE VIEW chunkText AS
+              SELECT chunk.id AS id,
+                CASE WHEN document.context = '' THEN chunk.heading
+                     WHEN chunk.heading = '' THEN document.context
+                     ELSE document.context || '\(Chunker.headingSeparator)' || chunk.heading END AS heading,
+                chunk.body AS body
+              FROM chunk JOIN document ON document.id = chunk.documentId;
             CREATE VIRTUAL TABLE chunkFTS USING fts5(
-              heading, body, content='chunk', content_rowid='id',
+              heading, body, content='chunkText', content_rowid='id',
               tokenize='\(PretokenizedTokenizer.name) \(PretokenizedTokenizer.inner.joined(separator: " "))', detail=full);
             CREATE VIRTUAL TABLE chunkVocab USING fts5vocab(chunkFTS, row);
             \(ScopeStatistics.schema)

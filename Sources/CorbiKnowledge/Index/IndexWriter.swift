@@ -158,7 +158,8 @@ enum IndexWriter {
             var headingTokens: (String, TokenList)?
             let tokens = chunks.map { chunk in
                 // A file's passages often share a heading path: tokenized once.
-                if headingTokens?.0 != chunk.heading { headingTokens = (chunk.heading, tokenizer.tokens(of: chunk.heading)) }
+                let heading = Chunker.indexedHeading(context: chunk.context, heading: chunk.heading)
+                if headingTokens?.0 != heading { headingTokens = (heading, tokenizer.tokens(of: heading)) }
                 return PassageTokens(heading: headingTokens!.1, body: tokenizer.tokens(of: chunk.text))
             }
             return .index(entry, sha256: sha, chunks: chunks, tokens: tokens)
@@ -172,18 +173,21 @@ enum IndexWriter {
         _ db: Database, entry: FileEntry, sha256: String, skipReason: String?, chunks: [Chunk], tokens: [PassageTokens] = [], now: Double
     ) throws {
         let documentId: Int64
+        // Every passage of a file shares its context; the document row keeps it for removing
+        // the passages from the FTS index as they were indexed.
+        let context = chunks.first?.context ?? ""
         if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE path = ?", arguments: [entry.path]) {
             try removeChunks(db, documentId: existing)
             try db.cachedStatement(sql: """
-                UPDATE document SET scope = ?, kind = ?, size = ?, mtime = ?, sha256 = ?, skipReason = ?, indexedAt = ?
+                UPDATE document SET scope = ?, kind = ?, size = ?, mtime = ?, sha256 = ?, skipReason = ?, indexedAt = ?, context = ?
                 WHERE id = ?
-                """).execute(arguments: [entry.scope, entry.kind.rawValue, entry.size, entry.mtime, sha256, skipReason, now, existing])
+                """).execute(arguments: [entry.scope, entry.kind.rawValue, entry.size, entry.mtime, sha256, skipReason, now, context, existing])
             documentId = existing
         } else {
             try db.cachedStatement(sql: """
-                INSERT INTO document(path, scope, kind, size, mtime, sha256, skipReason, indexedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [entry.path, entry.scope, entry.kind.rawValue, entry.size, entry.mtime, sha256, skipReason, now])
+                INSERT INTO document(path, scope, kind, size, mtime, sha256, skipReason, indexedAt, context)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [entry.path, entry.scope, entry.kind.rawValue, entry.size, entry.mtime, sha256, skipReason, now, context])
             documentId = db.lastInsertedRowID
         }
         let insertChunk = try FastInsert(db.cachedStatement(sql: """
@@ -195,14 +199,16 @@ enum IndexWriter {
                 .integer(documentId), .integer(Int64(ordinal)), .text(entry.scope), .text(chunk.heading), .text(chunk.text),
                 .integer(Int64(chunk.lineStart)), .integer(Int64(chunk.lineEnd)))
             let rowID = db.lastInsertedRowID
+            let heading = Chunker.indexedHeading(context: chunk.context, heading: chunk.heading)
             // Without tokens from the reading thread, FTS5 tokenizes the texts itself.
-            let stashed = ordinal < tokens.count ? [(chunk.heading, tokens[ordinal].heading), (chunk.text, tokens[ordinal].body)] : []
+            let stashed = ordinal < tokens.count ? [(heading, tokens[ordinal].heading), (chunk.text, tokens[ordinal].body)] : []
             try TokenStash.shared.with(stashed) {
-                try insertFTS.execute(.integer(rowID), .text(chunk.heading), .text(chunk.text))
+                try insertFTS.execute(.integer(rowID), .text(heading), .text(chunk.text))
             }
         }
         if !entry.scope.isEmpty, !chunks.isEmpty {
-            let counted = tokens.count == chunks.count ? tokens : try PassageTokens.of(chunks.map { ($0.heading, $0.text) }, db)
+            let counted = tokens.count == chunks.count
+                ? tokens : try PassageTokens.of(chunks.map { (Chunker.indexedHeading(context: $0.context, heading: $0.heading), $0.text) }, db)
             try ScopeStatistics.apply(db, scope: entry.scope, passages: counted, sign: 1)
         }
     }
@@ -212,13 +218,14 @@ enum IndexWriter {
     static func removeChunks(_ db: Database, documentId: Int64) throws {
         let deleteFTS = try db.cachedStatement(
             sql: "INSERT INTO chunkFTS(chunkFTS, rowid, heading, body) VALUES('delete', ?, ?, ?)")
+        let context = try String.fetchOne(db.cachedStatement(sql: "SELECT context FROM document WHERE id = ?"), arguments: [documentId]) ?? ""
         let rows = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT id, heading, body, scope FROM chunk WHERE documentId = ?"), arguments: [documentId])
         for row in rows {
-            try deleteFTS.execute(arguments: [row[0] as Int64, row[1] as String, row[2] as String])
+            try deleteFTS.execute(arguments: [row[0] as Int64, Chunker.indexedHeading(context: context, heading: row[1]), row[2] as String])
         }
         if let scope: String = rows.first?[3], !scope.isEmpty {
-            let passages = try PassageTokens.of(rows.map { ($0[1], $0[2]) }, db)
+            let passages = try PassageTokens.of(rows.map { (Chunker.indexedHeading(context: context, heading: $0[1]), $0[2]) }, db)
             try ScopeStatistics.apply(db, scope: scope, passages: passages, sign: -1)
         }
         try db.cachedStatement(sql: "DELETE FROM chunk WHERE documentId = ?").execute(arguments: [documentId])

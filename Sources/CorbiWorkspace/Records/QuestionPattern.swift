@@ -1,7 +1,8 @@
 import Foundation
 
 /// One English pattern of a records question: a case-insensitive regular expression with
-/// named groups, compiled once, and what a match means.
+/// named groups, compiled once when first needed, the words it cannot match without, and
+/// what a match means.
 struct QuestionPattern: Sendable {
     /// The groups a match captured, by name (absent groups are missing).
     struct Match {
@@ -9,23 +10,31 @@ struct QuestionPattern: Sendable {
         subscript(_ name: String) -> String? { groups[name] }
     }
 
-    let regex: NSRegularExpression
-    let names: [String]
+    /// Words the line must hold for this pattern to be tried at all.
+    let keys: QuestionKeys
+    /// The expression and its group names, made when a line first reaches the pattern.
+    private let compiled: OnFirstUse<(regex: NSRegularExpression, names: [String])>
     let build: @Sendable (Match) -> RecordQuestion?
 
     /// `pattern` is matched against the whole question (anchors are added); `{BOOKING}`
     /// and the other placeholders of ``QuestionPattern/vocabulary`` are expanded first.
-    init(_ pattern: String, _ build: @escaping @Sendable (Match) -> RecordQuestion?) {
-        var expanded = pattern
-        for (key, value) in Self.vocabulary { expanded = expanded.replacingOccurrences(of: "{\(key)}", with: value) }
-        // A pattern that does not compile is a bug in this file: the parser's tests run every one.
-        regex = try! NSRegularExpression(pattern: "^(?:" + expanded + ")$", options: [.caseInsensitive])
-        names = Self.groupNames(in: expanded)
+    /// Nothing is done with it until a line holding one of `keys` reaches it: expanding
+    /// and compiling all of them took about 5 ms of every process that asked anything.
+    init(_ keys: QuestionKeys, _ pattern: String, _ build: @escaping @Sendable (Match) -> RecordQuestion?) {
+        compiled = OnFirstUse {
+            var expanded = pattern
+            for (key, value) in Self.vocabulary { expanded = expanded.replacingOccurrences(of: "{\(key)}", with: value) }
+            // A pattern that does not compile is a bug in this file: the parser's tests run every one.
+            let regex = try! NSRegularExpression(pattern: "^(?:" + expanded + ")$", options: [.caseInsensitive])
+            return (regex, Self.groupNames(in: expanded))
+        }
+        self.keys = keys
         self.build = build
     }
 
     /// The question this pattern reads in `text`, or nil.
     func read(_ text: String) -> RecordQuestion? {
+        let (regex, names) = compiled.value
         let range = NSRange(text.startIndex..., in: text)
         guard let result = regex.firstMatch(in: text, range: range) else { return nil }
         var groups: [String: String] = [:]

@@ -11,33 +11,38 @@ enum RecordDaysPhrase {
     private static let months =
         "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 
-    private static func regex(_ pattern: String) -> NSRegularExpression {
-        // Compiled once; a pattern that does not compile is a bug the parser's tests catch.
-        // "today's bookings": the possessive goes with the days.
-        try! NSRegularExpression(pattern: "(?:^|\\s)" + pattern + "(?:'s|')?(?=$|\\s|,)", options: [.caseInsensitive])
+    private static func regex(_ pattern: String) -> OnFirstUse<NSRegularExpression> {
+        // Compiled when first needed; a pattern that does not compile is a bug the parser's
+        // tests catch. "today's bookings": the possessive goes with the days.
+        OnFirstUse { try! NSRegularExpression(pattern: "(?:^|\\s)" + pattern + "(?:'s|')?(?=$|\\s|,)", options: [.caseInsensitive]) }
     }
 
-    private static let rules: [(NSRegularExpression, @Sendable (NSTextCheckingResult, String) -> RecordDays?)] = [
-        (regex("(?:for |in |during |over |within )?(?:the )?(?:next|coming) (?:7|seven) days"), { _, _ in .nextSevenDays }),
-        (regex("(?:for |in |during |over )?the coming week"), { _, _ in .nextSevenDays }),
-        (regex("(?:for |in |during |over )?(this|next) week"), { m, text in
+    private static let digits = QuestionKeys(digit: true)
+
+    /// Each rule with the words it cannot match without (``QuestionKeys``).
+    private static let rules: [(QuestionKeys, OnFirstUse<NSRegularExpression>, @Sendable (NSTextCheckingResult, String) -> RecordDays?)] = [
+        (["days"], regex("(?:for |in |during |over |within )?(?:the )?(?:next|coming) (?:7|seven) days"), { _, _ in .nextSevenDays }),
+        (["week"], regex("(?:for |in |during |over )?the coming week"), { _, _ in .nextSevenDays }),
+        (["week"], regex("(?:for |in |during |over )?(this|next) week"), { m, text in
             group(1, m, text)?.lowercased() == "this" ? .thisWeek : .nextWeek
         }),
-        (regex("(?:for |on )?(today|tonight|tomorrow|tmrw|yesterday)"), { m, text in
+        (["today", "tonight", "tomorrow", "tmrw", "yesterday"], regex("(?:for |on )?(today|tonight|tomorrow|tmrw|yesterday)"), { m, text in
             let word = group(1, m, text)?.lowercased() ?? "today"
             return .day(word == "tonight" ? "today" : word == "tmrw" ? "tomorrow" : word)
         }),
-        (regex("(?:on |for |this |next |coming |on next |on this )?(\(weekdays))s?"), { m, text in
+        (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+         regex("(?:on |for |this |next |coming |on next |on this )?(\(weekdays))s?"), { m, text in
             group(1, m, text).map { .day(String($0.lowercased().prefix(3))) }
         }),
-        (regex("(?:on|this|next|coming) (\(shortWeekdays))\\.?"), { m, text in
+        (QuestionKeys(words: ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]),
+         regex("(?:on|this|next|coming) (\(shortWeekdays))\\.?"), { m, text in
             group(1, m, text).map { .day(String($0.lowercased().prefix(3))) }
         }),
-        (regex("(?:on |for )?(\\d{4}-\\d{2}-\\d{2})"), { m, text in group(1, m, text).map { .day($0) } }),
-        (regex("(?:on |for )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: of)? (\(months))"), { m, text in
+        (digits, regex("(?:on |for )?(\\d{4}-\\d{2}-\\d{2})"), { m, text in group(1, m, text).map { .day($0) } }),
+        (digits, regex("(?:on |for )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: of)? (\(months))"), { m, text in
             monthDay(month: group(2, m, text), day: group(1, m, text))
         }),
-        (regex("(?:on |for )?(\(months)) (\\d{1,2})(?:st|nd|rd|th)?"), { m, text in
+        (digits, regex("(?:on |for )?(\(months)) (\\d{1,2})(?:st|nd|rd|th)?"), { m, text in
             monthDay(month: group(1, m, text), day: group(2, m, text))
         }),
     ]
@@ -45,8 +50,9 @@ enum RecordDaysPhrase {
     /// The days named in `text` (the first phrase found) and the text without them.
     static func extract(from text: String) -> (RecordDays?, String) {
         let range = NSRange(text.startIndex..., in: text)
-        for (regex, read) in rules {
-            guard let match = regex.firstMatch(in: text, range: range), let days = read(match, text),
+        let line = QuestionKeys.Line(text)
+        for (keys, regex, read) in rules where keys.admit(line) {
+            guard let match = regex.value.firstMatch(in: text, range: range), let days = read(match, text),
                 let whole = Range(match.range, in: text)
             else { continue }
             let rest = (text[..<whole.lowerBound] + " " + text[whole.upperBound...])

@@ -8,8 +8,9 @@ import Foundation
 /// weighing more). `kb search` keeps its own ranking; this is the assistant's alone.
 public struct PassageReranker: Sendable {
     /// Weights of the retrieval score (over the pool's best), the title's, the heading
-    /// path's, the file name's and the text's coverage. Fitted on the development half of
-    /// `eval/` (`eval/fit-rerank.py`).
+    /// path's, the file name's and the text's coverage. Picked on a coarse grid over the
+    /// development half of `eval/` (BENCHMARKS.md, "Assistant quality"); the grid script
+    /// was not kept.
     public var weights: [Double] = [1, 1, 0.25, 0.5, 0.5]
 
     public init() {}

@@ -1,3 +1,4 @@
+import CorbiTestSupport
 import Foundation
 
 /// Runs the built `corbi` binary like a user would: arguments, piped stdin, environment.
@@ -29,14 +30,15 @@ struct CorbiBinary: Sendable {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/corbi")
     }()
 
-    /// A temporary workspace folder; `CORBI_DB` points into it.
-    let folder: URL
+    /// A temporary workspace folder; `CORBI_DB` points into it. Removed when the last copy
+    /// of this value goes away (or by `remove()`), so no test leaves its files behind.
+    var folder: URL { temporary.url }
+    private let temporary: TemporaryFolder
     var environment: [String: String]
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        environment = Self.environment(in: folder)
+        temporary = try TemporaryFolder("corbi-e2e")
+        environment = Self.environment(in: temporary.url)
     }
 
     /// An environment that keeps every file of a run inside `folder`: home, XDG folders,

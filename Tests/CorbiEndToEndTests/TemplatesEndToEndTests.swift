@@ -1,3 +1,4 @@
+import CorbiTestSupport
 import Foundation
 import Testing
 
@@ -12,12 +13,12 @@ struct TemplatesCLI {
         }
     }
 
-    let folder: URL
+    var folder: URL { temporary.url }
+    private let temporary: TemporaryFolder
     var database: String { folder.appendingPathComponent("corbi.sqlite").path }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-templates-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("corbi-templates-e2e")
     }
 
     static let binary: URL? = {

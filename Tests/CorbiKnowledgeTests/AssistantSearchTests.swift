@@ -34,7 +34,9 @@ import Testing
     }
 
     @Test func aSearchWithinNamedFilesReturnsOnlyTheirPassages() throws {
-        let kb = try sample().knowledgeBase()
+        let folder = try sample()
+        let kb = try folder.knowledgeBase()
+        defer { withExtendedLifetime(folder) {} }
         try kb.refresh()
         let everywhere = try kb.search("account disabled", organizationDomain: "a.example", limit: 10, feedbackTerms: 0, expansion: [])
         #expect(Set(everywhere.map(\.path)).count > 1)
@@ -50,7 +52,9 @@ import Testing
     }
 
     @Test func expansionWordsSearchAloneWhenTheQueryWordsAreAllUnknown() throws {
-        let kb = try sample().knowledgeBase()
+        let folder = try sample()
+        let kb = try folder.knowledgeBase()
+        defer { withExtendedLifetime(folder) {} }
         try kb.refresh()
         #expect(try kb.search("zeppelin", organizationDomain: nil, limit: 5, feedbackTerms: 0, expansion: []).isEmpty)
         let hits = try kb.search("zeppelin", organizationDomain: nil, limit: 5, feedbackTerms: 0, expansion: [("parking", 0.3)])
@@ -58,7 +62,9 @@ import Testing
     }
 
     @Test func documentPathsAndFirstPassagesFollowTheOrganizationScope() throws {
-        let kb = try sample().knowledgeBase()
+        let folder = try sample()
+        let kb = try folder.knowledgeBase()
+        defer { withExtendedLifetime(folder) {} }
         try kb.refresh()
         let paths = try kb.documentPaths(organizationDomain: "a.example")
         #expect(paths == ["location-and-parking.md", "orgs/a.example/notes.md", "useradd.8.txt", "usermod.8.txt"])

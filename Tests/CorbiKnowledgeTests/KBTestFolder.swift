@@ -1,15 +1,24 @@
 import Foundation
 @testable import CorbiKnowledge
 
-/// A temporary knowledge-base folder and index file for one test.
+/// A temporary knowledge-base folder and index file for one test, removed when the last
+/// copy of the value goes away: keep it in a variable while its knowledge base is used.
 struct KBTestFolder {
-    let url: URL
+    /// Removes the folder when the last copy of the test's value goes away.
+    private final class Owner: @unchecked Sendable {
+        let url: URL
+        init(_ url: URL) { self.url = url }
+        deinit { try? FileManager.default.removeItem(at: url) }
+    }
+
+    private let owner: Owner
+    var url: URL { owner.url }
     var root: String { url.appendingPathComponent("kb").path }
     var indexPath: String { url.appendingPathComponent("index.sqlite").path }
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-kb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: url.appendingPathComponent("kb").path, withIntermediateDirectories: true)
+        owner = Owner(FileManager.default.temporaryDirectory.appendingPathComponent("corbi-kb-\(UUID().uuidString)"))
+        try FileManager.default.createDirectory(atPath: owner.url.appendingPathComponent("kb").path, withIntermediateDirectories: true)
     }
 
     /// Writes `text` at `path` under the KB root, creating folders.

@@ -370,6 +370,12 @@ public struct AnswerExtractor: Sendable {
         features.rank = Double(best.passage)
         features.answerType = (picks + support).map(\.sentence.text).contains(where: intent.matches) ? 1 : 0
         features.unknownFocus = features.unknownShare * (1 - features.answerType)
+        if let kind = intent.expectedKind {
+            // An option's passage is titled by the option; its sentences only describe it.
+            let held = picks.contains { QuestionIntent.holds(kind, $0.sentence.text, question: question) }
+                || (kind == .option && QuestionIntent.holds(kind, title, question: question))
+            features.answerTypeMissing = held ? 0 : 1
+        }
         return Extraction(picks: picks, support: support, confidence: confidence, terms: terms, features: features)
     }
 
@@ -411,6 +417,54 @@ struct QuestionIntent {
         place = q.hasPrefix(" where ") || q.contains(" where is ") || q.contains(" where are ") || q.contains(" how do i get to ")
             || q.contains(" address ")
         name = q.hasPrefix(" who ") || q.hasPrefix(" which ") || q.contains(" who ")
+        person = q.hasPrefix(" who ") || q.hasPrefix(" whom ")
+        option = (q.hasPrefix(" which ") || q.hasPrefix(" what ")) && [" option ", " flag ", " switch "].contains { q.contains($0) }
+        date = q.hasPrefix(" when ") || [" what year ", " which year ", " what date "].contains { q.contains($0) }
+        quantity = [" how many ", " how much ", " how long ", " how often "].contains { q.hasPrefix($0) }
+    }
+
+    /// The one kind of fact a question plainly asks for, by its first words; nil when it
+    /// asks for an explanation or steps ("How do I ...", "What is ...").
+    enum Kind { case person, option, date, number }
+
+    var expectedKind: Kind? {
+        if option { return .option }
+        if person { return .person }
+        if date { return .date }
+        if quantity { return .number }
+        return nil
+    }
+    /// "Who ...", "Whom ...".
+    var person = false
+    /// "Which option ...", "What flag ...".
+    var option = false
+    /// "When ...", "In what year ...".
+    var date = false
+    /// "How many / much / long / often ...".
+    var quantity = false
+
+    /// Whether a sentence holds a fact of the kind: a name not taken from the question (or
+    /// an e-mail address), a command-line option, a digit, a number word.
+    static func holds(_ kind: Kind, _ text: String, question: String) -> Bool {
+        switch kind {
+        case .person:
+            if text.contains("@") { return true }
+            let asked = Set(TextAnalysis.words(question))
+            let tokens = text.split(whereSeparator: \.isWhitespace)
+            // A capital after the first word and not starting a sentence ("... by Bruce Perens").
+            return zip(tokens, tokens.dropFirst()).contains { previous, token in
+                guard token.first?.isUppercase == true, let end = previous.last, !".!?:".contains(end) else { return false }
+                return TextAnalysis.words(String(token)).contains { !asked.contains($0) && $0.first?.isLetter == true }
+            }
+        case .option:
+            return text.range(of: #"(^|[\s\[(])--?[A-Za-z0-9]"#, options: .regularExpression) != nil
+        case .date:
+            return text.contains(where: \.isNumber)
+        case .number:
+            if text.contains(where: \.isNumber) { return true }
+            let numbers: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "hundred", "thousand", "once", "twice"]
+            return TextAnalysis.words(text).contains(where: numbers.contains)
+        }
     }
 
     /// A capitalised word after the first one: a name ("Zilveren Kruis", "Dr. Haddad").

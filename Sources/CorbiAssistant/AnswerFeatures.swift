@@ -36,18 +36,22 @@ public struct AnswerFeatures: Sendable, Equatable, Codable {
     /// `unknownShare` when the cited sentences hold no fact of the kind asked for: words the
     /// knowledge base never uses matter less when the answer is an address or a price.
     public var unknownFocus = 0.0
+    /// 1 when the question plainly asks for one kind of fact (a person, an option, a date or
+    /// year, a number) and the answer's own sentences hold none: a neighbouring section
+    /// that shares the question's words rarely holds the fact itself.
+    public var answerTypeMissing = 0.0
 
     public init() {}
 
     /// The values in the order of `AnswerDecision`'s weights.
     var vector: [Double] {
         [sentenceCoverage, passageCoverage, titleCoverage, unknownShare, missingRareWord, scoreRatio, rank, margin, answerType,
-         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage, unknownName, unknownFocus]
+         min(knownTerms, 6) / 6, supportCount / 2, citedCoverage, unknownName, unknownFocus, answerTypeMissing]
     }
 
     static let names = [
         "sentenceCoverage", "passageCoverage", "titleCoverage", "unknownShare", "missingRareWord", "scoreRatio", "rank", "margin",
-        "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName", "unknownFocus",
+        "answerType", "knownTerms", "supportCount", "citedCoverage", "unknownName", "unknownFocus", "answerTypeMissing",
     ]
 }
 

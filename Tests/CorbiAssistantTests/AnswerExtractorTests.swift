@@ -150,4 +150,25 @@ func passage(_ path: String, _ lineStart: Int, _ heading: String, _ text: String
         #expect(known.features.unknownName == 0)
         #expect(AnswerDecision.fitted.probability(unknown.features) < AnswerDecision.fitted.probability(known.features))
     }
+
+    @Test func anAnswerWithoutTheKindOfFactAskedForIsAFeature() throws {
+        let team = passage("team.md", 1, "Team", "# Team\n\nComplaints are handled by Priya Raman, the practice manager.")
+        let vague = passage("complaints.md", 1, "Complaints", "# Complaints\n\nComplaints are handled by the practice manager.")
+        let named = AnswerExtractor().extract(question: "Who handles complaints?", passages: [team])
+        #expect(named.features.answerTypeMissing == 0)
+        let unnamed = AnswerExtractor().extract(question: "Who handles complaints?", passages: [vague])
+        #expect(unnamed.features.answerTypeMissing == 1)
+        var found = unnamed.features
+        found.answerTypeMissing = 0
+        #expect(AnswerDecision.fitted.probability(unnamed.features) < AnswerDecision.fitted.probability(found))
+        // A question asking for an explanation asks for no kind of fact.
+        let how = AnswerExtractor().extract(question: "How are complaints handled?", passages: [vague])
+        #expect(how.features.answerTypeMissing == 0)
+        // A manual page's option: the passage is titled by the option, its sentence describes it.
+        let option = passage("df.1.txt", 1, "df › OPTIONS › -T, --print-type", "-T, --print-type\n       print file system type")
+        let prose = passage("fstab.5.txt", 1, "DESCRIPTION", "The third field describes the type of the file system.")
+        let question = "Which df option prints the file system type?"
+        #expect(AnswerExtractor().extract(question: question, passages: [option]).features.answerTypeMissing == 0)
+        #expect(AnswerExtractor().extract(question: question, passages: [prose]).features.answerTypeMissing == 1)
+    }
 }

@@ -182,7 +182,10 @@ import Testing
         for _ in 0..<2 {
             group.enter()
             Thread {
-                do { try KnowledgeBase(root: root, indexPath: path).refresh() } catch { failures.increment() }
+                do { try KnowledgeBase(root: root, indexPath: path).refresh() } catch {
+                    failures.increment()
+                    Issue.record("an indexer failed: \(error)")
+                }
                 group.leave()
             }.start()
         }

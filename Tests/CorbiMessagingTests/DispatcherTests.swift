@@ -125,7 +125,9 @@ import Testing
         let last = try w.text("Once only", on: .instagram)
         try await FakeProvider.with({ _ in .json(503, "{}") }) { fake in
             let summary = await w.dispatcher(try w.settings(fake: fake.baseURL, retry: RetryPolicy(maxAttempts: 1))).run()
-            #expect(summary.failed == 1 && summary.retrying == 0)
+            // The first two may be due again already (full jitter can pick a backoff of
+            // moments) and then fail here too: count this message, and no retrying at all.
+            #expect(summary.failed >= 1 && summary.retrying == 0)
         }
         let m = try w.message(last)
         #expect(m.status == .failed && m.error?.hasPrefix("Gave up after 1 temporary failure") == true)

@@ -1,4 +1,5 @@
 import CorbiKnowledge
+import CorbiTestSupport
 import Foundation
 import Testing
 
@@ -72,12 +73,13 @@ import Testing
         "Does the membership plan include hygiene visits?",
     ]
 
-    static func assistant(for domain: String) throws -> Assistant {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-assistant-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let kb = try KnowledgeBase(root: kbRoot, indexPath: folder.appendingPathComponent("index.sqlite").path)
+    /// An assistant over the demo knowledge base, and the folder of its index (removed
+    /// when the caller lets it go).
+    static func assistant(for domain: String) throws -> (Assistant, TemporaryFolder) {
+        let folder = try TemporaryFolder("corbi-assistant")
+        let kb = try KnowledgeBase(root: kbRoot, indexPath: folder.path("index.sqlite"))
         try kb.refresh()
-        return Assistant(retriever: KnowledgeBaseRetriever(knowledgeBase: kb, organizationDomain: domain))
+        return (Assistant(retriever: KnowledgeBaseRetriever(knowledgeBase: kb, organizationDomain: domain)), folder)
     }
 
     static func citedText(_ citation: Citation) throws -> String {
@@ -86,7 +88,8 @@ import Testing
     }
 
     @Test func answersEachAnswerableQuestionFromTheRightLines() throws {
-        let assistant = try Self.assistant(for: Self.brightsmile)
+        let (assistant, index) = try Self.assistant(for: Self.brightsmile)
+        defer { withExtendedLifetime(index) {} }
         for (question, path, fact) in Self.answerable {
             let answer = try assistant.answer(question)
             #expect(answer.answered, "refused: \(question) (confidence \(answer.confidence))")
@@ -99,7 +102,8 @@ import Testing
     }
 
     @Test func refusesEachUnanswerableQuestion() throws {
-        let assistant = try Self.assistant(for: Self.brightsmile)
+        let (assistant, index) = try Self.assistant(for: Self.brightsmile)
+        defer { withExtendedLifetime(index) {} }
         for question in Self.unanswerable {
             let answer = try assistant.answer(question)
             #expect(!answer.answered, "answered: \(question) -> \(answer.answer) (\(answer.confidence))")
@@ -109,7 +113,8 @@ import Testing
     }
 
     @Test func anotherOrganizationAnswersFromItsOwnFiles() throws {
-        let assistant = try Self.assistant(for: "northpeak.example")
+        let (assistant, index) = try Self.assistant(for: "northpeak.example")
+        defer { withExtendedLifetime(index) {} }
         let answer = try assistant.answer("How much does the Smile Plan membership cost per month?")
         #expect(answer.answered)
         #expect(answer.answer.contains("€19.50"))

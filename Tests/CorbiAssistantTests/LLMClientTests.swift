@@ -137,6 +137,7 @@ final class LoopbackModelServer {
     @Test func readsFilesAndKeepsDefaultsForMissingOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-prompts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "Nope, not in our files.\n".write(to: folder.appendingPathComponent("refusal.txt"), atomically: true, encoding: .utf8)
         try "Q={{question}}\n{{passages}}".write(to: folder.appendingPathComponent("answer-user.md"), atomically: true, encoding: .utf8)
         let prompts = Prompts.load(from: folder.path)

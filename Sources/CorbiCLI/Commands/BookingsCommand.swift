@@ -207,7 +207,7 @@ public struct BookingsCommand: ParsableCommand {
         func execute(in session: Session) throws -> CommandOutput {
             let actor = try session.actor()
             let (text, count) = try session.database().exportBookings(actor, selection.filter)
-            let events = "\(count) booking\(count == 1 ? "" : "s")"
+            let events = counted(count, "booking")
             if let output {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -234,8 +234,8 @@ public struct BookingsCommand: ParsableCommand {
             let warnings = db.syncCalendar(actor, calendar: calendar)
             let left = try db.unsyncedBookingCount(actor)
             let text = left == 0
-                ? "The calendar at \(calendar.directory.path) is up to date (\(before - left) file\(before - left == 1 ? "" : "s") written)."
-                : "\(left) booking\(left == 1 ? "" : "s") still not in the calendar at \(calendar.directory.path)."
+                ? "The calendar at \(calendar.directory.path) is up to date (\(counted(before - left, "file")) written)."
+                : counted(left, "booking") + " still not in the calendar at \(calendar.directory.path)."
             return CommandOutput(
                 text: text,
                 json: CalendarSyncJSON(ok: left == 0, written: before - left, unsynced: left, directory: calendar.directory.path, warnings: warnings),

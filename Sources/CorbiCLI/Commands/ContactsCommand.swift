@@ -159,7 +159,7 @@ public struct ContactsCommand: ParsableCommand {
             let deletion = try session.database().deleteContact(actor, ref: ref, calendar: session.bookingCalendar(actor))
             let c = deletion.contact
             let bookings = deletion.bookingsDeleted
-            let text = "Deleted \(c.label)" + (bookings == 0 ? "." : " and \(bookings) booking\(bookings == 1 ? "" : "s").")
+            let text = "Deleted \(c.label)" + (bookings == 0 ? "." : " and \(counted(bookings, "booking")).")
             return CommandOutput(text: text, json: ContactJSON(c, zone: actor.organization.timeZone), notes: deletion.calendarWarnings)
         }
     }

@@ -40,29 +40,28 @@ extension InboundCommand {
 
         static func text(_ r: InboundIngestJSON) -> String {
             if r.duplicateUpdate { return "This update was ingested before: nothing changed." }
-            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
             var parts: [String] = []
             let unknown = r.messages.filter { $0.contactId == nil && $0.senderIdentifier != nil }
-            var stored = "Stored " + plural(r.messages.count, "message")
+            var stored = "Stored " + counted(r.messages.count, "message")
             if !unknown.isEmpty {
                 stored += " (\(unknown.count) from unknown senders: contacts add --from-inbound "
                     + unknown.map { String($0.id) }.joined(separator: ", ") + ")"
             }
             parts.append(stored)
-            if !r.duplicates.isEmpty { parts.append(plural(r.duplicates.count, "duplicate") + " stored before") }
+            if !r.duplicates.isEmpty { parts.append(counted(r.duplicates.count, "duplicate") + " stored before") }
             let s = r.statuses
             if s.applied + s.unchanged + s.kept > 0 {
                 parts.append(
-                    plural(s.applied + s.unchanged + s.kept, "delivery status") + " (\(s.applied) applied, \(s.unchanged) changed nothing, "
+                    counted(s.applied + s.unchanged + s.kept, "delivery status", "delivery statuses") + " (\(s.applied) applied, \(s.unchanged) changed nothing, "
                         + "\(s.kept) kept until their send is recorded)")
             }
-            if r.unrecognized > 0 { parts.append(plural(r.unrecognized, "part") + " Corbi does not read, stored raw") }
+            if r.unrecognized > 0 { parts.append(counted(r.unrecognized, "part") + " Corbi does not read, stored raw") }
             var lines = [parts.joined(separator: "; ") + "."]
             for k in r.optOuts {
                 if k.intent == InboundIntent.optOut.rawValue {
                     lines.append(
                         "\(k.word) from \(k.identifier): " + (k.changed ? "suppressed" : "already suppressed")
-                            + (k.cancelledMessages > 0 ? ", \(plural(k.cancelledMessages, "waiting message")) cancelled." : "."))
+                            + (k.cancelledMessages > 0 ? ", \(counted(k.cancelledMessages, "waiting message")) cancelled." : "."))
                 } else {
                     lines.append("\(k.word) from \(k.identifier): " + (k.changed ? "the opt-out is lifted." : "no opt-out to lift."))
                 }

@@ -79,12 +79,12 @@ public struct MonitorCommand: CorbiCommand {
                     ? "- (no message was first attempted this day)"
                     : "\(percent(s.successRate)) (\(s.succeeded) of \(attempted) messages first attempted this day reached sent, delivered or read)"))
         let i = s.inbound
-        lines.append("Inbound:      \(i.received) received, \(i.unknownSenders) from unknown senders, \(i.optOuts) opt-outs")
+        lines.append("Inbound:      \(i.received) received, \(i.unknownSenders) from unknown senders, \(counted(i.optOuts, "opt-out"))")
         let b = s.bookings
         lines.append("Bookings:     \(b.created) created, \(b.confirmed) confirmed, \(b.cancelled) cancelled; \(b.scheduledToday) live starting this day")
         lines.append("Contacts:     \(s.contacts.added) added")
         let a = s.assistant
-        lines.append("Assistant:    \(a.asked) questions asked, \(a.answered) answered, \(a.refused) refused")
+        lines.append("Assistant:    \(counted(a.asked, "question")) asked, \(a.answered) answered, \(a.refused) refused")
         return lines.joined(separator: "\n")
     }
 

@@ -61,7 +61,7 @@ extension OutboxCommand {
             if s.retrying > 0 { lines.append("Retrying messages are tried again by a later run after their backoff (outbox list --status retrying).") }
             if s.failed + s.refused + s.interrupted > 0 { lines.append("See why with outbox list --status failed; outbox retry ID sends one again.") }
             for w in s.waitingChannels {
-                lines.append("\(w.messages) \(w.channel.rawValue) message\(w.messages == 1 ? "" : "s") wait: \(w.reason)")
+                lines.append(counted(w.messages, "\(w.channel.rawValue) message") + (w.messages == 1 ? " waits: " : " wait: ") + w.reason)
             }
             if stopped { lines.append("Stopped early: messages still due go with the next run.") }
             return lines.joined(separator: "\n")

@@ -87,7 +87,7 @@ let package = Package(
             path: "Tests/CorbiTestSupport"
         ),
         .testTarget(name: "CorbiCoreTests", dependencies: ["CorbiCore", "CorbiTestSupport"]),
-        .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge"]),
+        .testTarget(name: "CorbiKnowledgeTests", dependencies: ["CorbiKnowledge", "CorbiTestSupport"]),
         .testTarget(name: "CorbiAssistantTests", dependencies: ["CorbiAssistant", "CorbiKnowledge", "CorbiTestSupport"]),
         .testTarget(
             name: "CorbiMessagingTests",

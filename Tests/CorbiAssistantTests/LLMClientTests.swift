@@ -1,4 +1,5 @@
 import CorbiKnowledge
+import CorbiTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,8 @@ import Testing
 /// A chat-completions server on loopback (Python's http.server), started by the test.
 /// It answers with a canned reply and saves each request body to a file.
 final class LoopbackModelServer {
-    let process = Process()
-    let port: Int
+    let server: LoopbackScriptServer
+    var port: Int { server.port }
     let requestFile: URL
 
     static let script = #"""
@@ -37,14 +38,7 @@ final class LoopbackModelServer {
 
     init(mode: String) throws {
         requestFile = FileManager.default.temporaryDirectory.appendingPathComponent("corbi-llm-\(UUID().uuidString).json")
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, mode, requestFile.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        server = try LoopbackScriptServer(script: Self.script, arguments: [mode, requestFile.path])
     }
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)/v1/chat/completions")! }
@@ -53,12 +47,7 @@ final class LoopbackModelServer {
         try JSONSerialization.jsonObject(with: Data(contentsOf: requestFile)) as? [String: Any] ?? [:]
     }
 
-    deinit {
-        // SIGKILL: the test runner's children may inherit a mask that blocks SIGTERM.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: requestFile)
-    }
+    deinit { try? FileManager.default.removeItem(at: requestFile) }
 }
 
 @Suite(.serialized) struct LLMClientTests {

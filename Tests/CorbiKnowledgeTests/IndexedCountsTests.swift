@@ -8,7 +8,6 @@ import Testing
 @Suite struct IndexedCountsTests {
     @Test func everyScopeHasItsFilesAndPassages() throws {
         let folder = try KBTestFolder()
-        defer { try? FileManager.default.removeItem(at: folder.url) }
         try folder.write("faq.md", "# FAQ\n\nParking is free.\n\n## Hours\n\nWe open at nine.\n")
         try folder.write("prices.md", "# Prices\n\nA check-up costs 40 euros.\n")
         try folder.write("orgs/a.example/notes.md", "# Notes\n\nThe alpha code is ZEBRA42.\n")

@@ -1,24 +1,18 @@
+import CorbiTestSupport
 import Foundation
 @testable import CorbiKnowledge
 
 /// A temporary knowledge-base folder and index file for one test, removed when the last
 /// copy of the value goes away: keep it in a variable while its knowledge base is used.
 struct KBTestFolder {
-    /// Removes the folder when the last copy of the test's value goes away.
-    private final class Owner: @unchecked Sendable {
-        let url: URL
-        init(_ url: URL) { self.url = url }
-        deinit { try? FileManager.default.removeItem(at: url) }
-    }
-
-    private let owner: Owner
-    var url: URL { owner.url }
+    private let folder: TemporaryFolder
+    var url: URL { folder.url }
     var root: String { url.appendingPathComponent("kb").path }
     var indexPath: String { url.appendingPathComponent("index.sqlite").path }
 
     init() throws {
-        owner = Owner(FileManager.default.temporaryDirectory.appendingPathComponent("corbi-kb-\(UUID().uuidString)"))
-        try FileManager.default.createDirectory(atPath: owner.url.appendingPathComponent("kb").path, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("corbi-kb")
+        try FileManager.default.createDirectory(atPath: folder.path("kb"), withIntermediateDirectories: true)
     }
 
     /// Writes `text` at `path` under the KB root, creating folders.

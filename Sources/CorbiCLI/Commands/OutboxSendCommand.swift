@@ -56,7 +56,7 @@ extension OutboxCommand {
             if s.attempts == 0 && s.settled == 0 {
                 lines.append(s.waiting > 0 ? "Nothing could be sent." : "Nothing was due.")
             } else {
-                lines.append(counts(s) + String(format: " (%d provider call%@ in %.1f s).", s.attempts, s.attempts == 1 ? "" : "s", seconds))
+                lines.append(counts(s) + " (\(counted(s.attempts, "provider call")) in \(String(format: "%.1f", seconds)) s).")
             }
             if s.retrying > 0 { lines.append("Retrying messages are tried again by a later run after their backoff (outbox list --status retrying).") }
             if s.failed + s.refused + s.interrupted > 0 { lines.append("See why with outbox list --status failed; outbox retry ID sends one again.") }
